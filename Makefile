@@ -1,0 +1,42 @@
+# MailerQ.Www — build, run and test. See README.md.
+SHELL := /bin/bash
+DOTNET ?= dotnet
+CONFIG ?= Release
+RID ?= linux-x64
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
+
+.PHONY: all build run test aot bench bench-load deps clean
+
+all: build
+
+# The runnable program: out/mailerq (framework-dependent) next to its assemblies.
+build:
+	$(DOTNET) publish src/Host/MailerQ.Www.Host.csproj -c $(CONFIG) -o out --nologo -v q -p:UseAppHost=true
+	@test -x out/mailerq && echo "built out/mailerq"
+
+# The same program as one NativeAOT binary.
+aot:
+	$(DOTNET) publish src/Host/MailerQ.Www.Host.csproj -c $(CONFIG) -r $(RID) -p:PublishAot=true -o out/aot --nologo -v q
+	@rm -f out/aot/*.dbg
+	@test -x out/aot/mailerq && ls -l out/aot/mailerq
+
+run: build
+	mkdir -p var
+	./out/mailerq --config-file etc/config.txt
+
+# Installs what the tests need (apt packages, NuGet restore), builds the programs the
+# tests start, runs every test project and ends with "N passed, N failed, N skipped".
+test: deps build aot
+	bash tests/run-tests.sh
+
+deps:
+	bash tests/install-deps.sh
+
+bench:
+	$(DOTNET) run -c Release --project bench/MailerQ.Www.Bench.csproj -- --filter '*' $(BENCH_ARGS)
+
+clean:
+	rm -rf out var
+	$(DOTNET) clean MailerQ.Www.sln -v q --nologo
