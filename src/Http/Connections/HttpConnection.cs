@@ -236,7 +236,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
         if (!request.IsChunked && _bodyRemaining > maxBytes)
             return Fail(BodyReadStatus.TooLarge, 413, setErrorResponse);
 
-        if (request.Expect100Continue && !_sent100 && request.Version == HttpVersion.Http11)
+        if (request.Expect100Continue && !_sent100 && request.Version == Parsing.HttpVersion.Http11)
         {
             // RFC 9110 §10.1.1: the client waits for this before sending the body.
             _sent100 = true;
