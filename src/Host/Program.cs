@@ -2,9 +2,5 @@ namespace MailerQ.Www.Host;
 
 internal static class Program
 {
-    private static int Main(string[] args)
-    {
-        Console.Out.WriteLine(MailerQ.Www.Core.Diagnostics.ProductInfo.Version);
-        return 0;
-    }
+    private static Task<int> Main(string[] args) => Hosting.MailerQProgram.RunAsync(args);
 }

@@ -14,7 +14,7 @@ internal sealed class HttpResponse : IDisposable
 {
     private readonly PooledBufferWriter _headers = new(512);
     private readonly PooledBufferWriter _body = new(1024);
-    private byte[]? _contentType;
+    private ReadOnlyMemory<byte> _contentType;
     private ReadOnlyMemory<byte> _fixedBody;
 
     /// <summary>The status code; 200 unless a handler says otherwise.</summary>
@@ -36,7 +36,7 @@ internal sealed class HttpResponse : IDisposable
     public ReadOnlySpan<byte> HeaderBytes => _headers.WrittenSpan;
 
     /// <summary>The Content-Type value, when set.</summary>
-    public ReadOnlySpan<byte> ContentType => _contentType;
+    public ReadOnlySpan<byte> ContentType => _contentType.Span;
 
     /// <summary>The buffered body.</summary>
     public ReadOnlyMemory<byte> BodyMemory => _fixedBody.Length > 0 ? _fixedBody : _body.WrittenMemory;
@@ -46,6 +46,9 @@ internal sealed class HttpResponse : IDisposable
 
     /// <summary>Sets the Content-Type from a cached byte array (no copy).</summary>
     public void SetContentType(byte[] value) => _contentType = value;
+
+    /// <summary>Sets the Content-Type from memory that outlives the response (no copy).</summary>
+    public void SetContentType(ReadOnlyMemory<byte> value) => _contentType = value;
 
     /// <summary>Sets the Content-Type from text; allocates, for handlers off the hot path.</summary>
     public void SetContentType(string value) => _contentType = Encoding.ASCII.GetBytes(value);
@@ -124,7 +127,7 @@ internal sealed class HttpResponse : IDisposable
         bool close = CloseConnection;
         _headers.Reset();
         _body.Reset();
-        _contentType = null;
+        _contentType = default;
         _fixedBody = default;
         FilePath = null;
         FileLength = 0;

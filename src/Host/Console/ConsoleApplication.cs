@@ -1,0 +1,45 @@
+using MailerQ.Www.Core.Config;
+using MailerQ.Www.Http;
+using MailerQ.Www.Http.Parsing;
+using MailerQ.Www.Http.Routing;
+using MailerQ.Www.Http.StaticFiles;
+
+namespace MailerQ.Www.Host.Console;
+
+/// <summary>
+/// The console's request pipeline: fixed routes first (<c>/healthz</c>, later the API), then the
+/// static files of <c>www-dir</c>. Later issues add login and CSRF checks in front of the
+/// protected prefixes, decided before routing (contract).
+/// </summary>
+internal sealed class ConsoleApplication : IDisposable
+{
+    private readonly Router _router = new();
+    private readonly StaticFileEndpoint _static;
+
+    public ConsoleApplication(WwwSettings settings)
+    {
+        _static = new StaticFileEndpoint(settings.Dir, settings.CacheControl);
+        _router.Map(HttpMethod.Get, "/healthz", Healthz);
+    }
+
+    public ValueTask HandleAsync(HttpContext context)
+    {
+        if (_router.TryMatch(context, out var handler, out bool otherMethod))
+            return handler(context);
+        if (otherMethod)
+        {
+            context.Response.SetError(405);
+            return ValueTask.CompletedTask;
+        }
+        return _static.HandleAsync(context);
+    }
+
+    /// <summary>For load balancers and benchmarks: no login, no body to parse, no allocation.</summary>
+    private static ValueTask Healthz(HttpContext context)
+    {
+        context.Response.SetText(200, "ok"u8);
+        return ValueTask.CompletedTask;
+    }
+
+    public void Dispose() => _static.Dispose();
+}
