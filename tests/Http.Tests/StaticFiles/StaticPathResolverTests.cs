@@ -3,7 +3,7 @@ using MailerQ.Www.Http.StaticFiles;
 
 namespace MailerQ.Www.Http.Tests.StaticFiles;
 
-public sealed class StaticPathResolverTests : IClassFixture<StaticTree>
+public sealed class StaticPathResolverTests : IClassFixture<StaticTree>, IDisposable
 {
     // Expected answers as the status codes the server will send.
     private const int Bad = 400;
@@ -11,12 +11,16 @@ public sealed class StaticPathResolverTests : IClassFixture<StaticTree>
 
     private readonly StaticTree _tree;
     private readonly StaticPathResolver _resolver;
+    private readonly StaticFileCache _cache;
 
     public StaticPathResolverTests(StaticTree tree)
     {
         _tree = tree;
         _resolver = new StaticPathResolver(tree.RootLink);
+        _cache = new StaticFileCache(_resolver, watchForChanges: false);
     }
+
+    public void Dispose() => _cache.Dispose();
 
     /// <summary>
     /// Hostile paths and the answer each gets. Strings are turned into bytes with Latin-1, so
@@ -152,6 +156,16 @@ public sealed class StaticPathResolverTests : IClassFixture<StaticTree>
         Assert.Null(real);
     }
 
+    [Theory]
+    [MemberData(nameof(Hostile))]
+    public void Hostile_path_never_yields_content_from_the_cache(string path, int expected)
+    {
+        var status = _cache.TryGet(Encoding.Latin1.GetBytes(path), out var entry);
+
+        Assert.Equal(expected, Code(status));
+        Assert.Null(entry);
+    }
+
     [Fact]
     public void Hostile_corpus_is_large_and_never_reads_the_canary_or_secrets()
     {
@@ -159,9 +173,9 @@ public sealed class StaticPathResolverTests : IClassFixture<StaticTree>
         foreach (var row in Hostile)
         {
             string path = row.Data.Item1;
-            if (_resolver.Resolve(Encoding.Latin1.GetBytes(path), out string? real) != StaticPathStatus.Found)
+            if (_cache.TryGet(Encoding.Latin1.GetBytes(path), out var entry) != StaticPathStatus.Found)
                 continue;
-            string served = File.ReadAllText(real!);
+            string served = Encoding.UTF8.GetString(entry!.IsInMemory ? entry.Content.Span : File.ReadAllBytes(entry.RealPath));
             Assert.DoesNotContain(_tree.Canary, served);
             Assert.DoesNotContain(_tree.Secret, served);
         }
@@ -224,7 +238,8 @@ public sealed class StaticPathResolverTests : IClassFixture<StaticTree>
 
         Assert.Equal(StaticPathStatus.Found, _resolver.Resolve(Encoding.ASCII.GetBytes(raw), out string? real));
         Assert.Equal(_tree.PathOf("long/" + name), real);
-        Assert.Equal("long", File.ReadAllText(real!));
+        Assert.Equal(StaticPathStatus.Found, _cache.TryGet(Encoding.ASCII.GetBytes(raw), out var entry));
+        Assert.Equal("long"u8.ToArray(), entry!.Content.ToArray());
     }
 
     private static int Code(StaticPathStatus status) => status switch
