@@ -1,0 +1,295 @@
+// MailerQ management console: login, session and the dashboard shell.
+// Plain ES module, no build step, no external resources; DOM is built with textContent only,
+// so nothing the server returns is ever parsed as HTML.
+
+const XHR = { 'X-Requested-With': 'XMLHttpRequest' }; // keeps browsers from showing their Basic-auth dialog
+const STATS_REFRESH_MS = 5000;
+
+/** Session state, in memory only: the CSRF token never touches storage. */
+const session = { user: null, csrf: null, host: null };
+
+/** Cleanup of the current view (timers), run before the next one renders. */
+let leaveView = () => {};
+
+const SETTINGS = 'settings';
+const ROUTES = [
+  { path: 'overview', title: 'Overview', render: renderOverview },
+  { path: 'domains', title: 'Domains', text: 'Live delivery statistics per receiving domain: queues, remote IPs, effective throttles and warnings.' },
+  { path: 'mta-ips', title: 'MTA IPs', text: 'The local IP addresses this instance sends from, each with its hostname and live graph.' },
+  { path: 'tags', title: 'Tags', text: 'Recently used tags with their delivery and error counters.' },
+  { path: 'live-smtp', title: 'Live SMTP', text: 'Incoming and outgoing SMTP sessions as they happen, with the stored messages: Headers, Raw, HTML source and Rendered.' },
+  { path: 'logs', title: 'Logs', text: 'The send log, filtered by domain, MTA IP or tag.' },
+  { path: SETTINGS, title: 'Settings', render: renderSettingsIndex },
+  { path: 'settings/throttling', title: 'Email throttling', text: 'Limits on messages and connections per domain and MTA IP, applied without a restart.' },
+  { path: 'settings/paused', title: 'Paused deliveries', text: 'Paused MTA IP / domain pairs and tags, each with a Resume button.' },
+  { path: 'settings/forced-errors', title: 'Forced errors', text: 'Deliveries answered with a chosen SMTP error instead of being sent.' },
+  { path: 'settings/suppressions', title: 'Suppression list', text: 'Addresses and domains that never receive mail.' },
+  { path: 'settings/pools', title: 'IP pools', text: 'Named groups of MTA IPs that messages can be sent from.' },
+  { path: 'settings/local-addresses', title: 'Local addresses', text: 'Recipient addresses whose inbound mail is routed to the local queue.' },
+  { path: 'settings/dkim', title: 'DKIM keys', text: 'Signing keys per domain and selector, with the DNS record to publish. Available over HTTPS only.' },
+  { path: 'settings/tokens', title: 'REST API tokens', text: 'Bearer tokens for MailerQ’s REST API v1.' },
+];
+const TILES = [
+  ['connects', 'Connects'],
+  ['attempts', 'Attempts'],
+  ['deliveries', 'Deliveries'],
+  ['errors', 'Errors'],
+  ['strange', 'Strange'],
+  ['notTried', 'Not tried'],
+];
+const EMPTY = '–';
+
+const $ = (id) => document.getElementById(id);
+
+/** Creates an element with optional attributes and children (strings become text nodes). */
+function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  element.append(...children);
+  return element;
+}
+
+/** fetch() with the console's headers; the CSRF token goes on every state-changing request. */
+function api(method, path, body) {
+  const headers = { ...XHR, Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD' && session.csrf) headers['X-CSRF-Token'] = session.csrf;
+  return fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+    cache: 'no-store',
+  });
+}
+
+// ---- Login -------------------------------------------------------------------------------------
+
+let retryTimer = 0;
+
+function closeView() {
+  leaveView();
+  leaveView = () => {};
+}
+
+function showLogin(message = '') {
+  closeView();
+  session.user = session.csrf = null;
+  $('boot').hidden = true;
+  $('app').hidden = true;
+  $('login').hidden = false;
+  document.title = 'Log in · MailerQ';
+  setLoginError(message);
+  $('username').focus();
+}
+
+function setLoginError(message) {
+  $('login-error').textContent = message;
+}
+
+/** Seconds to wait from a Retry-After value: delay-seconds or an HTTP-date (RFC 9110 §10.2.3). */
+function retryAfterSeconds(value) {
+  if (value && /^\d+$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value ?? '');
+  return Number.isNaN(date) ? 60 : Math.max(1, Math.ceil((date - Date.now()) / 1000));
+}
+
+/** Blocks the form and counts down until the server accepts attempts again. */
+function startRetryCountdown(seconds) {
+  const button = $('login-submit');
+  clearInterval(retryTimer);
+  let left = seconds;
+  const tick = () => {
+    if (left <= 0) {
+      clearInterval(retryTimer);
+      button.disabled = false;
+      setLoginError('');
+      return;
+    }
+    setLoginError(`Too many attempts, retry in ${left} s`);
+    left -= 1;
+  };
+  button.disabled = true;
+  tick();
+  retryTimer = setInterval(tick, 1000);
+}
+
+async function onLoginSubmit(event) {
+  event.preventDefault();
+  const username = $('username').value;
+  const password = $('password').value;
+  if (!username || !password) {
+    setLoginError('Enter your username and password');
+    (username ? $('password') : $('username')).focus();
+    return;
+  }
+
+  const button = $('login-submit');
+  button.disabled = true;
+  setLoginError('');
+  let response;
+  try {
+    response = await api('POST', '/api/login', { username, password });
+  } catch {
+    button.disabled = false;
+    setLoginError('Cannot reach the server. Check the connection and try again.');
+    return;
+  }
+
+  if (response.status === 429) {
+    startRetryCountdown(retryAfterSeconds(response.headers.get('Retry-After')));
+    return;
+  }
+  button.disabled = false;
+  const answer = response.ok ? await response.json().catch(() => null) : null;
+  if (answer?.csrf) {
+    $('password').value = '';
+    await enter(answer);
+    return;
+  }
+  $('password').value = '';
+  $('password').focus();
+  setLoginError(response.status === 401 ? 'Invalid credentials' : `Login failed (HTTP ${response.status})`);
+}
+
+async function onLogout() {
+  try {
+    await api('POST', '/api/logout');
+  } catch {
+    // The server is unreachable; the cookie ends with the browser session or on the server side.
+  }
+  showLogin();
+}
+
+// ---- Shell -------------------------------------------------------------------------------------
+
+/** Enters the dashboard with the answer of /api/login or /api/whoami: {"user","csrf"}. */
+async function enter(whoami) {
+  session.user = whoami.user;
+  session.csrf = whoami.csrf;
+  session.host = whoami.host || location.host;
+  $('current-user').textContent = session.user;
+  $('instance-host').textContent = session.host;
+  $('boot').hidden = true;
+  $('login').hidden = true;
+  $('app').hidden = false;
+  route();
+}
+
+function buildNav() {
+  const top = $('nav');
+  const settings = h('ul', { class: 'subnav' });
+  for (const r of ROUTES) {
+    const item = h('li', {}, h('a', { href: `#/${r.path}`, 'data-route': r.path }, r.title));
+    (r.path.startsWith(`${SETTINGS}/`) ? settings : top).append(item);
+    if (r.path === SETTINGS) item.append(settings);
+  }
+}
+
+function currentPath() {
+  return location.hash.replace(/^#\/?/, '').replace(/\/+$/, '');
+}
+
+function route() {
+  if (!session.user) return;
+  const path = currentPath();
+  const target = ROUTES.find((r) => r.path === path);
+  if (!target) {
+    location.replace('#/overview');
+    return;
+  }
+
+  for (const link of document.querySelectorAll('#nav a')) {
+    const route = link.dataset.route;
+    if (route === target.path) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+    link.classList.toggle('within', target.path.startsWith(`${route}/`));
+  }
+
+  closeView();
+  const view = $('view');
+  const heading = h('h1', { tabindex: '-1' }, target.title);
+  view.replaceChildren(heading);
+  if (target.render) target.render(view);
+  else view.append(h('p', { class: 'lead' }, target.text), h('p', { class: 'placeholder' }, 'This page is not available yet.'));
+  document.title = `${target.title} · MailerQ`;
+  // Move focus to the new page, as a full page load would, so screen readers announce it.
+  heading.focus({ preventScroll: true });
+}
+
+// ---- Views -------------------------------------------------------------------------------------
+
+function renderSettingsIndex(view) {
+  view.append(h('p', { class: 'lead' }, 'Delivery settings, stored in the database and applied without a restart.'));
+  const list = h('ul', { class: 'cards' });
+  for (const r of ROUTES.filter((x) => x.path.startsWith(`${SETTINGS}/`))) {
+    list.append(h('li', {}, h('a', { href: `#/${r.path}` }, h('strong', {}, r.title), h('span', {}, r.text))));
+  }
+  view.append(list);
+}
+
+function renderOverview(view) {
+  view.append(h('p', { class: 'lead' }, 'Activity of this instance over the last 60 seconds.'));
+  const tiles = h('section', { class: 'tiles', 'aria-label': 'Counters' });
+  const values = new Map();
+  for (const [key, label] of TILES) {
+    const value = h('p', { class: 'tile-value' }, EMPTY);
+    values.set(key, value);
+    tiles.append(h('article', { class: 'tile', 'data-stat': key }, h('h2', {}, label), value, h('p', { class: 'tile-unit' }, 'per 60 seconds')));
+  }
+  view.append(
+    tiles,
+    h('section', { class: 'chart', 'aria-label': 'Activity chart' }, h('p', { class: 'chart-empty' }, 'The chart of the last 60 seconds appears here.')),
+  );
+
+  const format = new Intl.NumberFormat();
+  let timer = 0;
+  let active = true;
+  const refresh = async () => {
+    let response;
+    try {
+      response = await api('GET', '/api/stats');
+    } catch {
+      return; // no server, no numbers: the tiles keep showing "–"
+    }
+    if (!active) return;
+    if (response.status === 401) {
+      showLogin('Your session has ended. Please log in again.');
+      return;
+    }
+    if (!response.ok) return; // the stats API may not exist yet: stay quiet
+    const stats = await response.json().catch(() => null);
+    if (!active || !stats) return;
+    for (const [key, element] of values) {
+      element.textContent = typeof stats[key] === 'number' ? format.format(stats[key]) : EMPTY;
+    }
+    timer = setTimeout(refresh, STATS_REFRESH_MS);
+  };
+  leaveView = () => {
+    active = false;
+    clearTimeout(timer);
+  };
+  refresh();
+}
+
+// ---- Start -------------------------------------------------------------------------------------
+
+async function start() {
+  buildNav();
+  $('login-form').addEventListener('submit', onLoginSubmit);
+  $('logout').addEventListener('click', onLogout);
+  window.addEventListener('hashchange', route);
+
+  let response;
+  try {
+    response = await api('GET', '/api/whoami');
+  } catch {
+    showLogin('Cannot reach the server. Check the connection and reload.');
+    return;
+  }
+  const whoami = response.ok ? await response.json().catch(() => null) : null;
+  if (whoami?.user) await enter(whoami);
+  else showLogin();
+}
+
+start();
