@@ -5,6 +5,7 @@ using MailerQ.Www.Core.Config;
 using MailerQ.Www.Core.Diagnostics;
 using MailerQ.Www.Core.Logging;
 using MailerQ.Www.Http;
+using MailerQ.Www.Host.Web;
 
 namespace MailerQ.Www.Host.Hosting;
 

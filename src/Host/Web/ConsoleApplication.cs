@@ -4,7 +4,7 @@ using MailerQ.Www.Http.Parsing;
 using MailerQ.Www.Http.Routing;
 using MailerQ.Www.Http.StaticFiles;
 
-namespace MailerQ.Www.Host.Console;
+namespace MailerQ.Www.Host.Web;
 
 /// <summary>
 /// The console's request pipeline: fixed routes first (<c>/healthz</c>, later the API), then the
