@@ -12,10 +12,10 @@ public sealed class OpenSslCipherListTests
 
     [Theory]
     [MemberData(nameof(Corpus))]
-    public void Resolves_exactly_what_openssl_ciphers_prints(string cipherString)
+    public async Task Resolves_exactly_what_openssl_ciphers_prints(string cipherString)
     {
         // "--" keeps strings such as "-ALL" from being read as options.
-        OpenSslRun openssl = OpenSslCli.Run("ciphers", "-s", "-stdname", "--", cipherString);
+        OpenSslRun openssl = await OpenSslCli.RunAsync("ciphers", "-s", "-stdname", "--", cipherString);
         bool ok = OpenSslCipherList.TryResolve(cipherString, out IReadOnlyList<TlsCipherSuite> suites, out string? error);
 
         if (openssl.ExitCode != 0)

@@ -8,8 +8,8 @@ internal static class OpenSslCli
     // Generous: two shared cores; a hung s_client must fail the test, not wedge the run.
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    public static OpenSslRun Run(params string[] args) =>
-        RunAsync(args, stdin: null, workingDirectory: null, CancellationToken.None).GetAwaiter().GetResult();
+    public static Task<OpenSslRun> RunAsync(params string[] args) =>
+        RunAsync(args, stdin: null, workingDirectory: null, CancellationToken.None);
 
     public static async Task<OpenSslRun> RunAsync(
         IReadOnlyList<string> args, string? stdin, string? workingDirectory, CancellationToken cancellationToken)
