@@ -39,16 +39,17 @@ internal static class PemCertificateLoader
         ArgumentNullException.ThrowIfNull(keyPath);
         ArgumentNullException.ThrowIfNull(time);
 
-        if (!TryReadFile(certificatePath, "certificate", out string certificateText, out PemLoadResult? failure) ||
-            !TryReadFile(keyPath, "private key", out string keyText, out failure))
-            return failure;
-
+        char[] certificateText = [];
+        char[] keyText = [];
+        byte[] keyDer = [];
         var certificates = new List<X509Certificate2>();
         X509Certificate2? leaf = null;
         try
         {
-            if (!TryReadCertificates(certificatePath, certificateText, certificates, out failure) ||
-                !TryReadKey(keyPath, keyText, out string keyLabel, out byte[] keyDer, out failure))
+            if (!TryReadFile(certificatePath, "certificate", out certificateText, out PemLoadResult? failure) ||
+                !TryReadFile(keyPath, "private key", out keyText, out failure) ||
+                !TryReadCertificates(certificatePath, certificateText, certificates, out failure) ||
+                !TryReadKey(keyPath, keyText, out string keyLabel, out keyDer, out failure))
                 return failure;
 
             if (!TryAttachKey(certificatePath, keyPath, certificates[0], keyLabel, keyDer, out leaf, out failure))
@@ -91,12 +92,16 @@ internal static class PemCertificateLoader
             leaf?.Dispose();
             foreach (X509Certificate2 certificate in certificates)
                 certificate.Dispose();
+            // Key material must not linger in freed managed memory; the certificate file may hold the key too.
+            CryptographicOperations.ZeroMemory(keyDer);
+            Array.Clear(keyText);
+            Array.Clear(certificateText);
         }
     }
 
-    private static bool TryReadFile(string path, string what, out string text, [NotNullWhen(false)] out PemLoadResult? failure)
+    private static bool TryReadFile(string path, string what, out char[] text, [NotNullWhen(false)] out PemLoadResult? failure)
     {
-        text = "";
+        text = [];
         failure = null;
         if (path.Length == 0)
         {
@@ -111,11 +116,12 @@ internal static class PemCertificateLoader
             return false;
         }
 
+        // Sized so a key file never makes the stream regrow and leave an unzeroed copy behind.
+        byte[] buffer = new byte[16 * 1024];
+        using var content = new MemoryStream(buffer.Length);
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var content = new MemoryStream();
-            byte[] buffer = new byte[16 * 1024];
             int read;
             // Read to the cap rather than trust Length: /dev/stdin, FIFOs and /proc files report 0.
             while ((read = stream.Read(buffer)) > 0)
@@ -131,7 +137,7 @@ internal static class PemCertificateLoader
             }
 
             // PEM is ASCII; Latin-1 maps every byte to one char, so garbage cannot make decoding throw.
-            text = Encoding.Latin1.GetString(content.GetBuffer(), 0, (int)content.Length);
+            text = Encoding.Latin1.GetChars(content.GetBuffer(), 0, (int)content.Length);
             return true;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
@@ -144,10 +150,15 @@ internal static class PemCertificateLoader
             failure = PemLoadResult.Fail(PemLoadFailure.FileUnreadable, $"cannot read {what} file {path}: {e.Message}");
             return false;
         }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer);
+            CryptographicOperations.ZeroMemory(content.GetBuffer());
+        }
     }
 
     private static bool TryReadCertificates(
-        string path, string text, List<X509Certificate2> certificates, [NotNullWhen(false)] out PemLoadResult? failure)
+        string path, char[] text, List<X509Certificate2> certificates, [NotNullWhen(false)] out PemLoadResult? failure)
     {
         failure = null;
         int offset = 0;
@@ -161,10 +172,9 @@ internal static class PemCertificateLoader
 
             try
             {
-                byte[] der = Convert.FromBase64String(block[fields.Base64Data].ToString());
-                certificates.Add(X509CertificateLoader.LoadCertificate(der));
+                certificates.Add(X509CertificateLoader.LoadCertificate(Decode(block, fields)));
             }
-            catch (Exception e) when (e is CryptographicException or FormatException)
+            catch (CryptographicException e)
             {
                 failure = PemLoadResult.Fail(PemLoadFailure.InvalidCertificate,
                     $"certificate #{certificates.Count + 1} in {path} is not a valid X.509 certificate: {e.Message}");
@@ -183,14 +193,14 @@ internal static class PemCertificateLoader
     }
 
     private static bool TryReadKey(
-        string path, string text, out string label, out byte[] der, [NotNullWhen(false)] out PemLoadResult? failure)
+        string path, char[] text, out string label, out byte[] der, [NotNullWhen(false)] out PemLoadResult? failure)
     {
         label = "";
         der = [];
         failure = null;
         // RFC 1421 headers make the block invalid RFC 7468 PEM, so PemEncoding would just not see it.
-        if (text.Contains("Proc-Type: 4,ENCRYPTED", StringComparison.OrdinalIgnoreCase) ||
-            text.Contains("-----BEGIN ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal))
+        if (text.AsSpan().Contains("Proc-Type: 4,ENCRYPTED", StringComparison.OrdinalIgnoreCase) ||
+            text.AsSpan().Contains("-----BEGIN ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal))
         {
             failure = PemLoadResult.Fail(PemLoadFailure.EncryptedPrivateKey,
                 $"the private key in {path} is encrypted; the server cannot ask for a passphrase, so store it " +
@@ -210,13 +220,15 @@ internal static class PemCertificateLoader
 
             if (++found > 1)
             {
+                CryptographicOperations.ZeroMemory(der);
+                der = [];
                 failure = PemLoadResult.Fail(PemLoadFailure.MultiplePrivateKeys,
                     $"{path} holds more than one private key; keep only the one for the certificate");
                 return false;
             }
 
             label = blockLabel.ToString();
-            der = Convert.FromBase64String(block[fields.Base64Data].ToString());
+            der = Decode(block, fields);
         }
 
         if (found == 0)
@@ -294,6 +306,14 @@ internal static class PemCertificateLoader
         }
 
         return true;
+    }
+
+    /// <summary>The DER of a block PemEncoding.TryFind has already validated, without a base64 string copy.</summary>
+    private static byte[] Decode(ReadOnlySpan<char> block, PemFields fields)
+    {
+        byte[] der = new byte[fields.DecodedDataLength];
+        Convert.TryFromBase64Chars(block[fields.Base64Data], der, out _);
+        return der;
     }
 
     /// <summary>A clearer error for the common mistake of putting the chain before the leaf.</summary>
