@@ -206,6 +206,19 @@ public sealed class PemCertificateLoaderTests(TestPki pki) : IClassFixture<TestP
     }
 
     [Fact]
+    public void Warns_for_every_certificate_the_clock_has_passed()
+    {
+        var later = new FixedTimeProvider(DateTimeOffset.UtcNow.AddDays(60));
+
+        PemLoadResult result = PemCertificateLoader.Load(pki.Path("rsa-chain-no-root.pem"), pki.Path("rsa.pkcs8.key"), later);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Collection(result.Warnings,
+            w => Assert.StartsWith("the certificate in", w, StringComparison.Ordinal),
+            w => Assert.StartsWith("chain certificate #2 in", w, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Unrelated_chain_certificate_loads_with_a_warning()
     {
         // ec.crt is issued by the same intermediate but is no issuer of the RSA leaf: a mixed-up bundle.
