@@ -1,0 +1,11 @@
+using System.Net.Security;
+using System.Security.Authentication;
+
+namespace MailerQ.Www.Http.Tests.Tls;
+
+/// <summary>What the SslStream server saw of one client's handshake.</summary>
+internal sealed record HandshakeOutcome(
+    Exception? Error, SslProtocols Protocol, TlsCipherSuite CipherSuite, SslApplicationProtocol ApplicationProtocol)
+{
+    public bool Succeeded => Error is null;
+}
