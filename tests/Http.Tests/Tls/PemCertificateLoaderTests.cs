@@ -97,19 +97,6 @@ public sealed class PemCertificateLoaderTests(TestPki pki) : IClassFixture<TestP
     }
 
     [Fact]
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public void Unreadable_file_fails()
-    {
-        // root reads mode-000 files anyway, so only an unprivileged run can test permissions.
-        Assert.SkipWhen(Environment.UserName == "root", "running as root: file permissions are not enforced");
-        string path = pki.Path("unreadable.key");
-        File.Copy(pki.Path("rsa.pkcs8.key"), path, overwrite: true);
-        File.SetUnixFileMode(path, UnixFileMode.None);
-
-        AssertFailure(Load("rsa.crt", "unreadable.key"), PemLoadFailure.FileUnreadable, "cannot read private key file");
-    }
-
-    [Fact]
     public void File_whose_read_fails_is_unreadable()
     {
         // Reading /proc/self/mem at offset 0 fails with EIO (page 0 is never mapped): an I/O error even for root.
