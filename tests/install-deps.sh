@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests talk to, only when missing (CI runs as root on a fresh
-# Debian 12), then restores NuGet packages.
+# Debian 12), then restores NuGet packages. Package lists: tests/deps/*.txt, one name per line.
 set -euo pipefail
-packages=(openssl curl clang zlib1g-dev)
+cd "$(dirname "$0")/.."
+mapfile -t packages < <(cat tests/deps/*.txt | sed 's/#.*//' | awk 'NF{print $1}' | sort -u)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
