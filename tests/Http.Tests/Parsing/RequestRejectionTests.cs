@@ -9,9 +9,10 @@ public sealed class RequestRejectionTests
     {
         foreach (RequestRejection r in Enum.GetValues<RequestRejection>())
         {
+            if (r == RequestRejection.None)
+                continue;
             int expected = r switch
             {
-                RequestRejection.None => 200,
                 RequestRejection.RequestLineTooLong => 414,
                 RequestRejection.HeadersTooLarge => 431,
                 RequestRejection.UnsupportedHttpVersion => 505,
@@ -21,6 +22,12 @@ public sealed class RequestRejectionTests
             };
             Assert.Equal(expected, r.StatusCode());
         }
+    }
+
+    [Fact]
+    public void Has_no_status_for_None()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => RequestRejection.None.StatusCode());
     }
 
     [Fact]
