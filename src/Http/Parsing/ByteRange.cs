@@ -5,7 +5,4 @@ internal readonly struct ByteRange(int start, int length)
 {
     public readonly int Start = start;
     public readonly int Length = length;
-
-    /// <summary>The same range moved by <paramref name="offset"/> bytes.</summary>
-    public ByteRange Shift(int offset) => new(Start + offset, Length);
 }

@@ -22,8 +22,8 @@ internal static class RequestRejectionExtensions
         // RFC 9110 §15.5.14: Content Too Large.
         RequestRejection.BodyTooLarge => 413,
 
-        // Not a rejection; callers must not ask, but a neutral answer beats an exception.
-        RequestRejection.None => 200,
+        // Not a rejection: asking is a bug in the caller.
+        RequestRejection.None => throw new ArgumentOutOfRangeException(nameof(rejection), "Not a rejection."),
 
         // Everything else is a malformed message: RFC 9112 §2.2, §3, §5, §6.3, §7 all say 400.
         _ => 400,
