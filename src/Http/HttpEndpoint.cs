@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Security;
+using MailerQ.Www.Http.Routing;
 
 namespace MailerQ.Www.Http;
 
@@ -14,6 +15,14 @@ internal sealed class HttpEndpoint(IPEndPoint endPoint)
     /// certificate applies to new connections without touching open ones.
     /// </summary>
     public Func<SslServerAuthenticationOptions>? TlsOptions { get; init; }
+
+    /// <summary>Handles this endpoint's requests instead of the server's application (the plain port's
+    /// HTTPS redirect).</summary>
+    public HttpHandler? Application { get; init; }
+
+    /// <summary>Header lines (<c>Name: value\r\n</c>) sent with every response on this endpoint, such as
+    /// Strict-Transport-Security on HTTPS when the plain port redirects.</summary>
+    public byte[] ResponseHeaders { get; init; } = [];
 
     /// <summary>Whether connections on this endpoint are TLS.</summary>
     public bool IsTls => TlsOptions is not null;

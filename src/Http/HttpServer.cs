@@ -173,11 +173,11 @@ internal sealed class HttpServer : IAsyncDisposable
         await Lingerer.LingerAndCloseAsync(socket).ConfigureAwait(false);
     }
 
-    internal async ValueTask InvokeApplicationAsync(HttpContext context)
+    internal async ValueTask InvokeApplicationAsync(HttpContext context, HttpHandler? endpointApplication)
     {
         try
         {
-            await _application(context).ConfigureAwait(false);
+            await (endpointApplication ?? _application)(context).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

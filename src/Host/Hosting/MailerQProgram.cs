@@ -5,6 +5,8 @@ using MailerQ.Www.Core.Config;
 using MailerQ.Www.Core.Diagnostics;
 using MailerQ.Www.Core.Logging;
 using MailerQ.Www.Http;
+using MailerQ.Www.Http.Redirects;
+using MailerQ.Www.Http.Tls;
 using MailerQ.Www.Host.Web;
 
 namespace MailerQ.Www.Host.Hosting;
@@ -46,10 +48,19 @@ internal static class MailerQProgram
         if (diagnostics.HasErrors || command.CheckConfig) return Report(diagnostics);
         Report(diagnostics);
 
-        var server = BuildServer(www, config);
+        var server = BuildServer(www, config, out var tls);
         if (server is null) return Report(diagnostics);
 
         using var stop = new StopSignal();
+        using var tlsSource = tls;
+        // SIGHUP reloads the certificate and key without dropping connections (login config later too).
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            Log.Info("mailerq", "SIGHUP: reloading");
+            tlsSource?.Reload();
+        });
+        tlsSource?.WatchFiles();
         try
         {
             server.Start();
@@ -68,16 +79,30 @@ internal static class MailerQProgram
         return ExitCodes.Ok;
     }
 
-    private static HttpServer? BuildServer(WwwSettings www, ConfigSet config)
+    /// <summary>HSTS for one year once HTTPS is the only way in (RFC 6797); only sent when the plain port redirects.</summary>
+    private static readonly byte[] StrictTransportSecurity = "Strict-Transport-Security: max-age=31536000\r\n"u8.ToArray();
+
+    private static HttpServer? BuildServer(WwwSettings www, ConfigSet config, out TlsCertificateSource? tls)
     {
+        tls = null;
         var options = new HttpServerOptions { MaxConnections = www.Connections };
         var address = www.Ip ?? (Socket.OSSupportsIPv6 ? IPAddress.IPv6Any : IPAddress.Any);
-        if (www.Port is int port)
-            options.Endpoints.Add(new HttpEndpoint(new IPEndPoint(address, port)));
-        if (www.SecurePort is not null)
+        if (www.SecurePort is int securePort)
         {
-            config.Diagnostics.Error(config.OriginOf("www-secure-port") ?? ConfigOrigin.Default, "www-secure-port", "HTTPS is not available in this build yet");
-            return null;
+            tls = TlsSetup.Load(www, config);
+            if (tls is null) return null;
+            var source = tls;
+            options.Endpoints.Add(new HttpEndpoint(new IPEndPoint(address, securePort))
+            {
+                TlsOptions = () => source.Current,
+                ResponseHeaders = www.Port is not null ? StrictTransportSecurity : [],
+            });
+        }
+        if (www.Port is int port)
+        {
+            // MailerQ 5.x: with both ports set, the plain one only redirects to HTTPS.
+            var redirect = www.SecurePort is int sp ? new HttpsRedirector(sp, www.Host ?? Dns.GetHostName()) : null;
+            options.Endpoints.Insert(0, new HttpEndpoint(new IPEndPoint(address, port)) { Application = redirect is null ? null : redirect.HandleAsync });
         }
         if (options.Endpoints.Count == 0)
             Log.Warning("mailerq", "console disabled: www-port is 0 or empty and www-secure-port is unset");

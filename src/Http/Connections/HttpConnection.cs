@@ -181,7 +181,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
             _bodyRemaining = request.IsChunked ? -1 : Math.Max(0, request.ContentLength);
             response.Begin();
 
-            await _server.InvokeApplicationAsync(context).ConfigureAwait(false);
+            await _server.InvokeApplicationAsync(context, _endpoint.Application).ConfigureAwait(false);
 
             bool keepAlive = request.KeepAlive && !response.CloseConnection && !_stopping && !_bodyFailed;
             if (keepAlive && !_bodyDone && request.HasBody)
@@ -318,7 +318,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
     }
 
     private void WriteResponseHead(bool keepAlive) =>
-        ResponseWriter.Write(_output, _context.Response, _context.Request, keepAlive);
+        ResponseWriter.Write(_output, _context.Response, _context.Request, keepAlive, _endpoint.ResponseHeaders);
 
     private async ValueTask<bool> WriteFileBodyAsync(string path, long length)
     {

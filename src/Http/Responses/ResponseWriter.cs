@@ -16,7 +16,7 @@ internal static class ResponseWriter
 
     /// <summary>Writes the status line, Date, Content-Type, Content-Length, Connection, the handler's
     /// headers and, unless the request was HEAD or the body is a file, the buffered body.</summary>
-    public static void Write(IBufferWriter<byte> w, HttpResponse response, HttpRequestHead request, bool keepAlive)
+    public static void Write(IBufferWriter<byte> w, HttpResponse response, HttpRequestHead request, bool keepAlive, ReadOnlySpan<byte> endpointHeaders = default)
     {
         int status = response.StatusCode;
         var line = ReasonPhrases.StatusLine(status);
@@ -48,6 +48,7 @@ internal static class ResponseWriter
         }
         if (!keepAlive) w.Write("Connection: close\r\n"u8);
         else if (request.Version == HttpVersion.Http10) w.Write("Connection: keep-alive\r\n"u8);
+        w.Write(endpointHeaders);
         w.Write(response.HeaderBytes);
         w.Write("\r\n"u8);
         if (bodyAllowed && request.Method != HttpMethod.Head && response.FilePath is null)

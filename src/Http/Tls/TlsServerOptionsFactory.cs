@@ -23,20 +23,20 @@ internal static class TlsServerOptionsFactory
     /// a DHE suite also offers ECDHE ones, so this only bites a client restricted to DHE.
     /// </para>
     /// </remarks>
-    public static SslServerAuthenticationOptions Create(SslStreamCertificateContext certificate, IReadOnlyList<TlsCipherSuite> cipherSuites)
+    public static SslServerAuthenticationOptions Create(SslStreamCertificateContext certificate, IReadOnlyList<TlsCipherSuite>? cipherSuites)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        ArgumentNullException.ThrowIfNull(cipherSuites);
         // CipherSuitesPolicy exists on Linux and macOS only; the cipher list itself comes from libssl.so.3.
         if (OperatingSystem.IsWindows())
             throw new PlatformNotSupportedException("www-ciphers needs OpenSSL; this server runs on Linux");
+        // No www-ciphers: OpenSSL's own defaults, and .NET then also keeps session resumption (see remarks).
 
         return new SslServerAuthenticationOptions
         {
             ServerCertificateContext = certificate,
             // Contract: TLS 1.2 and 1.3 only.
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-            CipherSuitesPolicy = new CipherSuitesPolicy(cipherSuites),
+            CipherSuitesPolicy = cipherSuites is null ? null : new CipherSuitesPolicy(cipherSuites),
             // RFC 7301 section 3.2: a client that offers ALPN without http/1.1 gets no_application_protocol.
             // A client that sends no ALPN is unaffected.
             ApplicationProtocols = [SslApplicationProtocol.Http11],

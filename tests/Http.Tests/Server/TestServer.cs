@@ -46,6 +46,11 @@ internal sealed class TestServer : IAsyncDisposable
             if (await ctx.ReadBodyAsync(sink, EchoLimit) != BodyReadStatus.Ok) return;
             ctx.Response.Write(sink.WrittenSpan);
         });
+        router.Map(HttpMethod.Get, "/tls", ctx =>
+        {
+            ctx.Response.Write(ctx.IsTls ? "tls"u8 : "plain"u8);
+            return ValueTask.CompletedTask;
+        });
         router.Map(HttpMethod.Post, "/ignore", ctx =>
         {
             ctx.Response.Write("ignored"u8);
