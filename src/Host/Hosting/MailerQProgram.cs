@@ -45,11 +45,17 @@ internal static class MailerQProgram
         var config = ConfigLoader.Load(command, diagnostics);
         var www = WwwSettings.Read(config);
         GeneralSettings.Read(config);
-        if (diagnostics.HasErrors || command.CheckConfig) return Report(diagnostics);
-        Report(diagnostics);
+        if (diagnostics.HasErrors) return Report(diagnostics);
 
+        // Building the server loads certificates and cipher lists, so --check-config validates them too;
+        // nothing is bound until Start.
         var server = BuildServer(www, config, out var tls);
-        if (server is null) return Report(diagnostics);
+        if (server is null || command.CheckConfig)
+        {
+            tls?.Dispose();
+            return Report(diagnostics);
+        }
+        Report(diagnostics);
 
         using var stop = new StopSignal();
         using var tlsSource = tls;
