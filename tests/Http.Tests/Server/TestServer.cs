@@ -79,6 +79,16 @@ internal sealed class TestServer : IAsyncDisposable
         return self;
     }
 
+    /// <summary>A server whose whole application is <paramref name="application"/>.</summary>
+    public static TestServer StartWith(MailerQ.Www.Http.Routing.HttpHandler application)
+    {
+        var options = new HttpServerOptions();
+        options.Endpoints.Add(new HttpEndpoint(new IPEndPoint(IPAddress.Loopback, 0)));
+        var server = new HttpServer(options, application);
+        server.Start();
+        return new TestServer(server);
+    }
+
     public Task<RawHttpClient> ConnectAsync() => RawHttpClient.ConnectAsync(EndPoint);
 
     public static string Get(string path, string extra = "") => $"GET {path} HTTP/1.1\r\nHost: localhost\r\n{extra}\r\n";
