@@ -6,7 +6,7 @@ using MailerQ.Www.Core.Diagnostics;
 using MailerQ.Www.Core.Logging;
 using MailerQ.Www.Http;
 using MailerQ.Www.Http.Redirects;
-using MailerQ.Www.Http.Tls;
+using MailerQ.Www.Core.Tls;
 using MailerQ.Www.Host.Web;
 
 namespace MailerQ.Www.Host.Hosting;

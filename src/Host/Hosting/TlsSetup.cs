@@ -1,6 +1,6 @@
 using MailerQ.Www.Core.Config;
 using MailerQ.Www.Core.Logging;
-using MailerQ.Www.Http.Tls;
+using MailerQ.Www.Core.Tls;
 
 namespace MailerQ.Www.Host.Hosting;
 

@@ -3,8 +3,8 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
-using MailerQ.Www.Http.Tests.Tls;
-using MailerQ.Www.Http.Tls;
+using MailerQ.Www.Core.Tests.Tls;
+using MailerQ.Www.Core.Tls;
 
 namespace MailerQ.Www.Http.Tests.Server;
 

@@ -1,4 +1,4 @@
-namespace MailerQ.Www.Http.Tls;
+namespace MailerQ.Www.Core.Tls;
 
 /// <summary>Why <see cref="PemCertificateLoader"/> could not produce a certificate context.</summary>
 internal enum PemLoadFailure

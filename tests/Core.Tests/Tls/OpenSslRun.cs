@@ -1,4 +1,4 @@
-namespace MailerQ.Www.Http.Tests.Tls;
+namespace MailerQ.Www.Core.Tests.Tls;
 
 /// <summary>What one run of the real <c>openssl</c> binary produced.</summary>
 internal sealed record OpenSslRun(int ExitCode, string StdOut, string StdErr)

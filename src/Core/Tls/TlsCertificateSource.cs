@@ -1,7 +1,7 @@
 using System.Net.Security;
 using MailerQ.Www.Core.Logging;
 
-namespace MailerQ.Www.Http.Tls;
+namespace MailerQ.Www.Core.Tls;
 
 /// <summary>
 /// The HTTPS endpoint's certificate, key and cipher policy, replaceable while the server runs:

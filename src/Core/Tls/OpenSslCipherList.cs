@@ -2,7 +2,7 @@ using System.Net.Security;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace MailerQ.Www.Http.Tls;
+namespace MailerQ.Www.Core.Tls;
 
 /// <summary>
 /// Resolves a <c>www-ciphers</c> OpenSSL cipher string to the cipher suites

@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
-namespace MailerQ.Www.Http.Tls;
+namespace MailerQ.Www.Core.Tls;
 
 /// <summary>
 /// Loads <c>www-certificate</c> (PEM: leaf first, then chain certificates) and <c>www-privatekey</c>

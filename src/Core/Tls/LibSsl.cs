@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace MailerQ.Www.Http.Tls;
+namespace MailerQ.Www.Core.Tls;
 
 /// <summary>
 /// The few libssl entry points <see cref="OpenSslCipherList"/> needs. Pointers stay <see cref="nint"/>:

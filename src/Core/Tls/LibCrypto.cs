@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace MailerQ.Www.Http.Tls;
+namespace MailerQ.Www.Core.Tls;
 
 /// <summary>
 /// libcrypto entry points behind OpenSSL 3 macros: <c>sk_SSL_CIPHER_num/value/free</c> expand to the

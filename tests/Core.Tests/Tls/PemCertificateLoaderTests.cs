@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using MailerQ.Www.Http.Tls;
+using MailerQ.Www.Core.Tls;
 
-namespace MailerQ.Www.Http.Tests.Tls;
+namespace MailerQ.Www.Core.Tests.Tls;
 
 public sealed class PemCertificateLoaderTests(TestPki pki) : IClassFixture<TestPki>
 {

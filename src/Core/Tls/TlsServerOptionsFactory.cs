@@ -2,7 +2,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 
-namespace MailerQ.Www.Http.Tls;
+namespace MailerQ.Www.Core.Tls;
 
 /// <summary>The SslStream server options for the console: build once at startup, share across connections.</summary>
 internal static class TlsServerOptionsFactory

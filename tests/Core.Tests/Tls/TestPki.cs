@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace MailerQ.Www.Http.Tests.Tls;
+namespace MailerQ.Www.Core.Tests.Tls;
 
 /// <summary>
 /// Keys and certificates made by the real <c>openssl</c> binary in a temp directory: a root CA, an EC

@@ -1,4 +1,4 @@
-namespace MailerQ.Www.Http.Tests.Tls;
+namespace MailerQ.Www.Core.Tests.Tls;
 
 /// <summary>
 /// Cipher strings fed both to <c>openssl ciphers -s -stdname</c> and to OpenSslCipherList: every alias of

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MailerQ.Www.Http.Tests.Tls;
+namespace MailerQ.Www.Core.Tests.Tls;
 
 /// <summary>Runs the real <c>openssl</c> binary: the reference our TLS code is compared against.</summary>
 internal static class OpenSslCli

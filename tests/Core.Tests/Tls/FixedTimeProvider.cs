@@ -1,4 +1,4 @@
-namespace MailerQ.Www.Http.Tests.Tls;
+namespace MailerQ.Www.Core.Tests.Tls;
 
 /// <summary>A clock stuck at one instant (the test project has no FakeTimeProvider reference).</summary>
 internal sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider

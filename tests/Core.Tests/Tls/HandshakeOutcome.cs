@@ -1,7 +1,7 @@
 using System.Net.Security;
 using System.Security.Authentication;
 
-namespace MailerQ.Www.Http.Tests.Tls;
+namespace MailerQ.Www.Core.Tests.Tls;
 
 /// <summary>What the SslStream server saw of one client's handshake.</summary>
 internal sealed record HandshakeOutcome(

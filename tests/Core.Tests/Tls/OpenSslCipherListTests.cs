@@ -1,7 +1,7 @@
 using System.Net.Security;
-using MailerQ.Www.Http.Tls;
+using MailerQ.Www.Core.Tls;
 
-namespace MailerQ.Www.Http.Tests.Tls;
+namespace MailerQ.Www.Core.Tests.Tls;
 
 public sealed class OpenSslCipherListTests
 {

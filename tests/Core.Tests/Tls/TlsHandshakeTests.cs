@@ -2,9 +2,9 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using MailerQ.Www.Http.Tls;
+using MailerQ.Www.Core.Tls;
 
-namespace MailerQ.Www.Http.Tests.Tls;
+namespace MailerQ.Www.Core.Tests.Tls;
 
 /// <summary>
 /// Real handshakes: SslStream with the options from <see cref="TlsServerOptionsFactory"/> against
