@@ -72,17 +72,17 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
         _context = _server.RentContext(this);
         try
         {
-            Stream stream = new NetworkStream(_socket, ownsSocket: false);
+            Stream stream = _stream = new NetworkStream(_socket, ownsSocket: false);
             if (_endpoint.TlsOptions is { } tlsOptions)
             {
                 var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-                stream = ssl;
+                // Assigned before the handshake so a failed or aborted one still disposes it.
+                stream = _stream = ssl;
                 SetDeadline(_server.Options.HandshakeTimeout, ConnectionPhase.Handshake);
                 await ssl.AuthenticateAsServerAsync(tlsOptions()).ConfigureAwait(false);
                 ClearDeadline();
                 IsTls = true;
             }
-            _stream = stream;
             _input = PipeReader.Create(stream, _server.ReaderOptions);
             _output = PipeWriter.Create(stream, _server.WriterOptions);
             await ProcessRequestsAsync().ConfigureAwait(false);
