@@ -36,7 +36,7 @@ public sealed class LdapServerFailureTests
 
         Assert.Equal(AuthOutcome.Error, result.Outcome);
         Assert.Contains("ConnectionRefused", result.Detail, StringComparison.Ordinal);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}");
     }
 
     [Fact]
