@@ -52,7 +52,7 @@ internal sealed class PamAuthenticator
             {
                 _slots.Release();
             }
-        }, maxStackSize: 256 * 1024)
+        })
         {
             IsBackground = true,
             Name = "pam",
