@@ -38,6 +38,26 @@ internal static class LogText
         return sb.ToString();
     }
 
-    /// <summary><see cref="Sanitize"/> then quoted for a <c>key=value</c> field.</summary>
-    public static string Field(string? text, int maxChars = 256) => Core.Logging.Log.Quote(Sanitize(text, maxChars));
+    /// <summary>
+    /// A <c>key=value</c> field value: plain when it has no space, quote, backslash, <c>=</c> or control;
+    /// else in double quotes with <c>\</c> and <c>"</c> escaped and controls as in <see cref="Sanitize"/>.
+    /// </summary>
+    public static string Field(string? text, int maxChars = 256)
+    {
+        if (string.IsNullOrEmpty(text))
+            return "\"\"";
+        bool plain = true;
+        foreach (char c in text)
+        {
+            if (c <= ' ' || c is '"' or '\\' or '=' || char.IsControl(c) || c is '\u2028' or '\u2029')
+            {
+                plain = false;
+                break;
+            }
+        }
+        if (plain)
+            return Sanitize(text, maxChars);
+        string escaped = text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+        return "\"" + Sanitize(escaped, maxChars) + "\"";
+    }
 }

@@ -63,6 +63,13 @@ internal sealed class ExecAuthBackend : IAuthBackend
         if (userName.AsSpan().IndexOfAny('\r', '\n') >= 0 || password.AsSpan().IndexOfAny('\r', '\n') >= 0 || userName.Contains('\0', StringComparison.Ordinal))
             return new AuthResult(AuthOutcome.Rejected, SchemeName, "line break in credentials");
 
+        // setsid would report a missing program as exit 127, which reads like a "no"; it is an outage.
+        if (!File.Exists(Program))
+        {
+            Log.Error("auth", "exec program missing", $"program={Log.Quote(Program)}");
+            return new AuthResult(AuthOutcome.Error, SchemeName, "program missing");
+        }
+
         var start = new ProcessStartInfo
         {
             FileName = File.Exists(SetsidPath) ? SetsidPath : Program,
