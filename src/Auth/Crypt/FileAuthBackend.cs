@@ -96,6 +96,8 @@ internal sealed class FileAuthBackend : IAuthBackend
         }
         if (file.Count == 0)
             diagnostics.Warning(origin, key, $"file: {Log.Quote(path)} has no users");
+        if (!Native.LibCrypt.IsAvailable)
+            diagnostics.Error(origin, key, "file: libcrypt.so.1 (Debian package libcrypt1) is not available to verify hashes");
         return new FileAuthBackend(path, file, stamp, timeProvider);
     }
 

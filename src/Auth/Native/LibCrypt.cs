@@ -18,6 +18,18 @@ internal static unsafe partial class LibCrypt
     /// </summary>
     private const int CryptDataSize = 32768;
 
+    /// <summary>True when libcrypt.so.1 can be loaded (checked once, at config time, for a clear error).</summary>
+    public static bool IsAvailable { get; } = Probe();
+
+    private static bool Probe()
+    {
+        if (!NativeLibrary.TryLoad(Library, out nint handle))
+            return false;
+        bool found = NativeLibrary.TryGetExport(handle, "crypt_rn", out _);
+        NativeLibrary.Free(handle);
+        return found;
+    }
+
     [LibraryImport(Library, EntryPoint = "crypt_rn")]
     private static partial byte* CryptRn(byte* phrase, byte* setting, void* data, int size);
 

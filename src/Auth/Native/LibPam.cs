@@ -11,6 +11,18 @@ internal static unsafe partial class LibPam
 {
     private const string Library = "libpam.so.0";
 
+    /// <summary>True when libpam.so.0 can be loaded (checked at config time for a clear error).</summary>
+    public static bool IsAvailable { get; } = Probe();
+
+    private static bool Probe()
+    {
+        if (!NativeLibrary.TryLoad(Library, out nint handle))
+            return false;
+        bool found = NativeLibrary.TryGetExport(handle, "pam_start", out _);
+        NativeLibrary.Free(handle);
+        return found;
+    }
+
     public const int Success = 0;
     public const int ConversationError = 19;
     public const int BufferError = 5;

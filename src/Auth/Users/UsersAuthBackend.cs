@@ -103,6 +103,21 @@ internal sealed class UsersAuthBackend : IAuthBackend
             }
             patterns.Add(new UserNamePattern(item.ToString()));
         }
-        return ok ? new UsersAuthBackend(patterns, new PamAuthenticator(pamService, timeProvider)) : null;
+        if (!ok)
+            return null;
+        if (!Native.LibPam.IsAvailable)
+        {
+            diagnostics.Error(entry.Origin, entry.Key, "users: libpam.so.0 (Debian package libpam0g) is not available");
+            return null;
+        }
+        // Without its own file PAM silently uses /etc/pam.d/other; say so, a typo in www-pam-service is likely.
+        if (!pamService.Contains('/', StringComparison.Ordinal) && !File.Exists(Path.Combine("/etc/pam.d", pamService)))
+            diagnostics.Warning(entry.Origin, entry.Key, $"users: PAM service {Core.Logging.Log.Quote(pamService)} has no /etc/pam.d/{pamService}; PAM uses the \"other\" service instead");
+        if (pamService.Contains('/', StringComparison.Ordinal) || pamService.Length == 0)
+        {
+            diagnostics.Error(entry.Origin, entry.Key, $"users: PAM service name {Core.Logging.Log.Quote(pamService)} must be a file name in /etc/pam.d");
+            return null;
+        }
+        return new UsersAuthBackend(patterns, new PamAuthenticator(pamService, timeProvider));
     }
 }

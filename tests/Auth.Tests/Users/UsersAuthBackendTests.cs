@@ -156,4 +156,16 @@ public sealed class UsersAuthBackendTests : IDisposable
         Assert.Null(UsersAuthBackend.Create(Entries.Auth(value), diagnostics, "login"));
         Assert.Contains(reason, Assert.Single(diagnostics).Message);
     }
+
+    [Fact]
+    public void A_service_without_its_pam_d_file_draws_a_warning()
+    {
+        var diagnostics = new ConfigDiagnostics();
+        Assert.NotNull(UsersAuthBackend.Create(Entries.Auth("users://a"), diagnostics, "no-such-service-here"));
+        Assert.Contains("PAM uses the \"other\" service", Assert.Single(diagnostics).Message);
+
+        var bad = new ConfigDiagnostics();
+        Assert.Null(UsersAuthBackend.Create(Entries.Auth("users://a"), bad, "../etc/passwd"));
+        Assert.Contains("must be a file name in /etc/pam.d", bad.First(d => d.Severity == ConfigSeverity.Error).Message);
+    }
 }
