@@ -13,8 +13,12 @@ public sealed class LinuxAccounts : IDisposable
     private readonly List<string> _users = [];
     private readonly List<string> _services = [];
 
+    // Accounts and services a crashed earlier run could not remove (Dispose never ran): once per process.
+    private static readonly Lazy<bool> StaleSwept = new(SweepStale);
+
     public LinuxAccounts()
     {
+        _ = StaleSwept.Value;
         Prefix = "mqt" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
     }
 
@@ -52,5 +56,19 @@ public sealed class LinuxAccounts : IDisposable
             Cli.TryRun(null, "userdel", user);
         foreach (var service in _services)
             File.Delete(Path.Combine("/etc/pam.d", service));
+    }
+
+    private static bool SweepStale()
+    {
+        var ours = new System.Text.RegularExpressions.Regex("^mqt[0-9a-f]{6}[a-z0-9]+$");
+        foreach (var line in File.ReadAllLines("/etc/passwd"))
+        {
+            string name = line.Split(':')[0];
+            if (ours.IsMatch(name))
+                Cli.TryRun(null, "userdel", name);
+        }
+        foreach (var file in Directory.GetFiles("/etc/pam.d", "mailerq-test-mqt*"))
+            File.Delete(file);
+        return true;
     }
 }
