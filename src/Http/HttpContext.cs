@@ -45,6 +45,10 @@ internal sealed class HttpContext
     /// <summary>The server-wide connection number, for logs.</summary>
     public long ConnectionId => _connection.Id;
 
+    /// <summary>Who the request was authenticated as, set by the host's login gate; null before that
+    /// and reset for every request.</summary>
+    public object? Principal { get; set; }
+
     /// <summary>For prefix routes: the part of the path after the prefix (still percent-encoded).</summary>
     public ReadOnlySpan<byte> RouteRemainder => Request.Path[RouteRemainderStart..];
 

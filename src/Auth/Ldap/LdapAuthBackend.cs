@@ -77,9 +77,9 @@ internal sealed class LdapAuthBackend : IAuthBackend
             return Rejected("empty password refused before bind (RFC 4513 §5.1.2)");
         if (userName.Length == 0)
             return Rejected("empty user name");
-        if (CredentialRules.HasControlCharacters(userName) || CredentialRules.HasLoneSurrogate(userName))
+        if (WireCredentialRules.HasControlCharacters(userName) || WireCredentialRules.HasLoneSurrogate(userName))
             return Rejected("control or invalid characters in the user name");
-        if (CredentialRules.HasLoneSurrogate(password))
+        if (WireCredentialRules.HasLoneSurrogate(password))
             return Rejected("invalid characters in the password");
 
         byte[] dn = Encoding.UTF8.GetBytes("uid=" + LdapDn.EscapeValue(userName) + "," + _url.BaseDn);

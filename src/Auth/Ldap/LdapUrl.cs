@@ -60,7 +60,7 @@ internal sealed record LdapUrl(HostPort Endpoint, string BaseDn, LdapSecurity Se
             error = "bad percent-encoding in the base DN (write % as %25)";
             return false;
         }
-        if (baseDn.Length == 0 || !baseDn.Contains('=', StringComparison.Ordinal) || CredentialRules.HasControlCharacters(baseDn))
+        if (baseDn.Length == 0 || !baseDn.Contains('=', StringComparison.Ordinal) || WireCredentialRules.HasControlCharacters(baseDn))
         {
             error = "missing or bad base DN (e.g. ou=people,dc=example,dc=org)";
             return false;

@@ -65,9 +65,9 @@ internal sealed class RadiusAuthBackend : IAuthBackend
         // characters gets the same 401 as a wrong password).
         if (password.Length == 0)
             return Result(AuthOutcome.Rejected, "empty password");
-        if (userName.Length == 0 || CredentialRules.HasControlCharacters(userName) || CredentialRules.HasLoneSurrogate(userName))
+        if (userName.Length == 0 || WireCredentialRules.HasControlCharacters(userName) || WireCredentialRules.HasLoneSurrogate(userName))
             return Result(AuthOutcome.Rejected, "empty user name, or control or invalid characters in it");
-        if (CredentialRules.HasLoneSurrogate(password))
+        if (WireCredentialRules.HasLoneSurrogate(password))
             return Result(AuthOutcome.Rejected, "invalid characters in the password");
         byte[] name = Encoding.UTF8.GetBytes(userName);
         int passwordLength = Encoding.UTF8.GetByteCount(password);

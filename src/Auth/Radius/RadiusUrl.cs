@@ -43,7 +43,7 @@ internal sealed record RadiusUrl(string Identifier, byte[] Secret, IReadOnlyList
             error = "empty shared secret";
             return false;
         }
-        if (CredentialRules.HasControlCharacters(identifier) || Encoding.UTF8.GetByteCount(identifier) > RadiusLimits.MaxStringBytes)
+        if (WireCredentialRules.HasControlCharacters(identifier) || Encoding.UTF8.GetByteCount(identifier) > RadiusLimits.MaxStringBytes)
         {
             error = "bad identifier (printable, at most 253 bytes)";
             return false;

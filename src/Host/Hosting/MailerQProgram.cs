@@ -7,7 +7,9 @@ using MailerQ.Www.Core.Logging;
 using MailerQ.Www.Http;
 using MailerQ.Www.Http.Redirects;
 using MailerQ.Www.Core.Tls;
+using MailerQ.Www.Auth.Crypt;
 using MailerQ.Www.Host.Web;
+using MailerQ.Www.Host.Web.Auth;
 
 namespace MailerQ.Www.Host.Hosting;
 
@@ -35,36 +37,43 @@ internal static class MailerQProgram
             return ExitCodes.Ok;
         }
         if (diagnostics.HasErrors) return Report(diagnostics);
-        if (command.Command == CommandLine.HashPasswordCommand)
-        {
-            // Comes with the login work (file:// hashes); refuse rather than print something unusable.
-            Console.Error.WriteLine("mailerq: hash-password is not available in this build yet");
-            return ExitCodes.Failure;
-        }
+        if (command.Command == CommandLine.HashPasswordCommand) return HashPassword();
 
         var config = ConfigLoader.Load(command, diagnostics);
         var www = WwwSettings.Read(config);
-        GeneralSettings.Read(config);
+        var general = GeneralSettings.Read(config);
         if (diagnostics.HasErrors) return Report(diagnostics);
+
+        // --check-config validates the login lines but never creates the admin password file.
+        var chain = LoginSetup.CreateChain(www, general, config, bootstrap: !command.CheckConfig);
+        if (diagnostics.HasErrors)
+        {
+            chain?.Dispose();
+            return Report(diagnostics);
+        }
+        var auth = new ConsoleAuth(chain!);
 
         // Building the server loads certificates and cipher lists, so --check-config validates them too;
         // nothing is bound until Start.
-        var server = BuildServer(www, config, out var tls);
+        var server = BuildServer(www, config, auth, out var tls);
         if (server is null || command.CheckConfig)
         {
             tls?.Dispose();
+            chain?.Dispose();
             return Report(diagnostics);
         }
         Report(diagnostics);
 
         using var stop = new StopSignal();
+        var reloader = new LoginReloader(command, auth, www);
         using var tlsSource = tls;
-        // SIGHUP reloads the certificate and key without dropping connections (login config later too).
+        // SIGHUP reloads the certificate and key, and the login configuration, without dropping connections.
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             context.Cancel = true;
             Log.Info("mailerq", "SIGHUP: reloading");
             tlsSource?.Reload();
+            reloader.Reload();
         });
         tlsSource?.WatchFiles();
         try
@@ -88,7 +97,25 @@ internal static class MailerQProgram
     /// <summary>HSTS for one year once HTTPS is the only way in (RFC 6797); only sent when the plain port redirects.</summary>
     private static readonly byte[] StrictTransportSecurity = "Strict-Transport-Security: max-age=31536000\r\n"u8.ToArray();
 
-    private static HttpServer? BuildServer(WwwSettings www, ConfigSet config, out TlsCertificateSource? tls)
+    /// <summary><c>mailerq hash-password</c>: a password on stdin (one trailing newline dropped) → a <c>$6$</c> line.</summary>
+    private static int HashPassword()
+    {
+        string input = Console.In.ReadToEnd();
+        if (input.EndsWith("\r\n", StringComparison.Ordinal)) input = input[..^2];
+        else if (input.EndsWith('\n')) input = input[..^1];
+        try
+        {
+            Console.Out.WriteLine(PasswordHasher.HashSha512Crypt(input));
+            return ExitCodes.Ok;
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine($"mailerq: hash-password: {ex.Message}");
+            return ExitCodes.BadConfig;
+        }
+    }
+
+    private static HttpServer? BuildServer(WwwSettings www, ConfigSet config, ConsoleAuth auth, out TlsCertificateSource? tls)
     {
         tls = null;
         var options = new HttpServerOptions { MaxConnections = www.Connections };
@@ -112,7 +139,7 @@ internal static class MailerQProgram
         }
         if (options.Endpoints.Count == 0)
             Log.Warning("mailerq", "console disabled: www-port is 0 or empty and www-secure-port is unset");
-        var application = new ConsoleApplication(www);
+        var application = new ConsoleApplication(www, auth);
         return new HttpServer(options, application.HandleAsync);
     }
 

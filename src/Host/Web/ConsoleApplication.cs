@@ -3,6 +3,7 @@ using MailerQ.Www.Http;
 using MailerQ.Www.Http.Parsing;
 using MailerQ.Www.Http.Routing;
 using MailerQ.Www.Http.StaticFiles;
+using MailerQ.Www.Host.Web.Auth;
 
 namespace MailerQ.Www.Host.Web;
 
@@ -16,19 +17,44 @@ internal sealed class ConsoleApplication : IDisposable
     private readonly Router _router = new();
     private readonly StaticFileEndpoint _static;
 
-    public ConsoleApplication(WwwSettings settings)
+    private readonly ConsoleAuth _auth;
+
+    public ConsoleApplication(WwwSettings settings, ConsoleAuth auth)
     {
+        _auth = auth;
         _static = new StaticFileEndpoint(settings.Dir, settings.CacheControl);
         _router.Map(HttpMethod.Get, "/healthz", Healthz);
+        _router.Map(HttpMethod.Post, "/api/login", auth.LoginAsync);
+        _router.Map(HttpMethod.Post, "/api/logout", auth.LogoutAsync);
+        _router.Map(HttpMethod.Get, "/api/whoami", auth.WhoAmIAsync);
     }
 
     public ValueTask HandleAsync(HttpContext context)
+    {
+        // Contract: login (401) and CSRF (403) are decided before routing, so an unknown route under a
+        // protected prefix still answers 401/403 first.
+        if (ConsoleAuth.IsProtected(context.Request.Path)) return GatedAsync(context);
+        return RouteAsync(context);
+    }
+
+    private async ValueTask GatedAsync(HttpContext context)
+    {
+        if (await _auth.GateAsync(context).ConfigureAwait(false))
+            await RouteAsync(context).ConfigureAwait(false);
+    }
+
+    private ValueTask RouteAsync(HttpContext context)
     {
         if (_router.TryMatch(context, out var handler, out bool otherMethod))
             return handler(context);
         if (otherMethod)
         {
             context.Response.SetError(405);
+            return ValueTask.CompletedTask;
+        }
+        if (ConsoleAuth.IsProtected(context.Request.Path))
+        {
+            context.Response.SetError(404);
             return ValueTask.CompletedTask;
         }
         return _static.HandleAsync(context);

@@ -180,6 +180,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
             firstRequest = false;
             _bodyRemaining = request.IsChunked ? -1 : Math.Max(0, request.ContentLength);
             response.Begin();
+            context.Principal = null;
 
             await _server.InvokeApplicationAsync(context, _endpoint.Application).ConfigureAwait(false);
 

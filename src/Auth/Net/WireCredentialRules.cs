@@ -5,7 +5,7 @@ namespace MailerQ.Www.Auth.Net;
 /// characters is never a real account and may be an injection attempt (CONTRACT.md: refused like a wrong
 /// password), so it is refused without contacting the server.
 /// </summary>
-internal static class CredentialRules
+internal static class WireCredentialRules
 {
     /// <summary>True when <paramref name="text"/> holds a C0 control, DEL or a C1 control.</summary>
     public static bool HasControlCharacters(string text)
