@@ -3,6 +3,7 @@ using MailerQ.Www.Http;
 using MailerQ.Www.Http.Parsing;
 using MailerQ.Www.Http.Routing;
 using MailerQ.Www.Http.StaticFiles;
+using MailerQ.Www.Http.WebSockets;
 
 namespace MailerQ.Www.Host.Web;
 
@@ -16,10 +17,11 @@ internal sealed class ConsoleApplication : IDisposable
     private readonly Router _router = new();
     private readonly StaticFileEndpoint _static;
 
-    public ConsoleApplication(WwwSettings settings)
+    public ConsoleApplication(WwwSettings settings, WebSocketEndpoint? webSockets = null)
     {
         _static = new StaticFileEndpoint(settings.Dir, settings.CacheControl);
         _router.Map(HttpMethod.Get, "/healthz", Healthz);
+        if (webSockets is not null) _router.Map(HttpMethod.Get, "/ws", webSockets.HandleAsync);
     }
 
     public ValueTask HandleAsync(HttpContext context)
