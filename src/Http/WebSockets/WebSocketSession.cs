@@ -551,6 +551,8 @@ internal sealed class WebSocketSession : ITraceSink
         _stop.Dispose();
     }
 
+    // The same faults HttpConnection treats as "the peer went away"; anything else is a bug and surfaces.
     private static bool IsConnectionFault(Exception ex) =>
-        ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException;
+        ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException
+            or InvalidOperationException { InnerException: IOException };
 }

@@ -278,7 +278,11 @@ public sealed class WebSocketSessionTests
     [Fact]
     public async Task Commands_flooded_without_reading_replies_close_the_connection_with_1008()
     {
-        await using var server = WsTestServer.Start(ws => ws.MaxPendingReplies = 8);
+        await using var server = WsTestServer.Start(ws =>
+        {
+            ws.MaxPendingReplies = 8;
+            ws.CloseTimeout = TimeSpan.FromMilliseconds(500);
+        });
         using var client = await server.OpenAsync();
         client.Socket.ReceiveBufferSize = 1024;
         var flood = Concat(Enumerable.Range(0, 100_000).Select(_ => ClientFrame.Text("{}")).ToArray());
