@@ -25,6 +25,7 @@ namespace MailerQ.Www.Http.Connections;
 internal sealed class HttpConnection : IThreadPoolWorkItem
 {
     private static readonly byte[] Continue100 = "HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray();
+    private static readonly byte[] ShuttingDown = "server shutting down"u8.ToArray();
 
     private readonly HttpServer _server;
     private readonly Socket _socket;
@@ -343,8 +344,6 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
             ClearDeadline();
         }
     }
-
-    private static readonly byte[] ShuttingDown = "server shutting down"u8.ToArray();
 
     private BodyReadStatus Fail(BodyReadStatus status, int code, bool setErrorResponse)
     {
