@@ -3,6 +3,7 @@ using System.Net;
 using MailerQ.Www.Http.Connections;
 using MailerQ.Www.Http.Parsing;
 using MailerQ.Www.Http.Responses;
+using MailerQ.Www.Http.WebSockets;
 
 namespace MailerQ.Www.Http;
 
@@ -61,4 +62,13 @@ internal sealed class HttpContext
     /// </summary>
     public ValueTask<BodyReadStatus> ReadBodyAsync(IBufferWriter<byte>? sink, long maxBytes) =>
         _connection.ReadBodyAsync(sink, maxBytes);
+
+    /// <summary>
+    /// Switches this connection to WebSocket (RFC 6455 §4.2.2): writes the 101 for the request's key,
+    /// then runs <paramref name="session"/> on the connection's own pipes until it ends. The request must
+    /// have passed <see cref="WebSocketHandshake.Validate"/>. Afterwards the connection closes; nothing the
+    /// handler puts in <see cref="Response"/> is sent. The connection keeps its <c>www-connections</c> slot.
+    /// </summary>
+    public ValueTask UpgradeToWebSocketAsync(WebSocketSession session) =>
+        _connection.UpgradeToWebSocketAsync(session);
 }

@@ -4,8 +4,11 @@ using System.Runtime.InteropServices;
 using MailerQ.Www.Core.Config;
 using MailerQ.Www.Core.Diagnostics;
 using MailerQ.Www.Core.Logging;
+using MailerQ.Www.Core.Metrics;
+using MailerQ.Www.Core.Tracing;
 using MailerQ.Www.Http;
 using MailerQ.Www.Http.Redirects;
+using MailerQ.Www.Http.WebSockets;
 using MailerQ.Www.Core.Tls;
 using MailerQ.Www.Auth.Crypt;
 using MailerQ.Www.Host.Web;
@@ -139,9 +142,24 @@ internal static class MailerQProgram
         }
         if (options.Endpoints.Count == 0)
             Log.Warning("mailerq", "console disabled: www-port is 0 or empty and www-secure-port is unset");
-        var application = new ConsoleApplication(www, auth);
-        return new HttpServer(options, application.HandleAsync);
+        var metrics = new MetricsRegistry();
+        // Chunks carry their WebSocket frame header, so each subscriber writes the same buffer.
+        var trace = new TraceBus(new TraceBusOptions { FramePrefix = WebSocketFrameWriter.TracePrefix });
+        var webSockets = new WebSocketEndpoint(new WebSocketOptions(), trace, metrics, AuthorizeWebSocket);
+        var application = new ConsoleApplication(www, auth, webSockets);
+        var server = new HttpServer(options, application.HandleAsync);
+        metrics.Observe("http.connections", () => server.Limiter.Current);
+        metrics.Observe("trace.subscribers", () => trace.SubscriberCount);
+        metrics.Observe("trace.chunks", () => trace.PublishedChunks);
+        metrics.Observe("trace.dropped", () => trace.DroppedChunks);
+        return server;
     }
+
+    /// <summary>
+    /// The login check for <c>/ws</c>: the console's gate already ran (it protects <c>/ws</c> before
+    /// routing) and left who the request is in <see cref="HttpContext.Principal"/>.
+    /// </summary>
+    private static bool AuthorizeWebSocket(HttpContext context) => context.Principal is not null;
 
     /// <summary>Prints errors as bare <c>ORIGIN: key: reason</c> lines and warnings as log lines.</summary>
     private static int Report(ConfigDiagnostics diagnostics)

@@ -3,6 +3,7 @@ using MailerQ.Www.Http;
 using MailerQ.Www.Http.Parsing;
 using MailerQ.Www.Http.Routing;
 using MailerQ.Www.Http.StaticFiles;
+using MailerQ.Www.Http.WebSockets;
 using MailerQ.Www.Host.Web.Auth;
 
 namespace MailerQ.Www.Host.Web;
@@ -19,7 +20,7 @@ internal sealed class ConsoleApplication : IDisposable
 
     private readonly ConsoleAuth _auth;
 
-    public ConsoleApplication(WwwSettings settings, ConsoleAuth auth)
+    public ConsoleApplication(WwwSettings settings, ConsoleAuth auth, WebSocketEndpoint? webSockets = null)
     {
         _auth = auth;
         _static = new StaticFileEndpoint(settings.Dir, settings.CacheControl);
@@ -27,6 +28,7 @@ internal sealed class ConsoleApplication : IDisposable
         _router.Map(HttpMethod.Post, "/api/login", auth.LoginAsync);
         _router.Map(HttpMethod.Post, "/api/logout", auth.LogoutAsync);
         _router.Map(HttpMethod.Get, "/api/whoami", auth.WhoAmIAsync);
+        if (webSockets is not null) _router.Map(HttpMethod.Get, "/ws", webSockets.HandleAsync);
     }
 
     public ValueTask HandleAsync(HttpContext context)

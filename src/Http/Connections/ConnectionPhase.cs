@@ -15,4 +15,6 @@ internal enum ConnectionPhase : byte
     Handling,
     /// <summary>Flushing a response to the peer: abort on timeout.</summary>
     Writing,
+    /// <summary>Upgraded to WebSocket: no deadline; the session keeps its own time (pings, stalls, close).</summary>
+    WebSocket,
 }

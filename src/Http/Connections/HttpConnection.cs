@@ -7,6 +7,7 @@ using MailerQ.Www.Core.Logging;
 using MailerQ.Www.Http.Infrastructure;
 using MailerQ.Www.Http.Parsing;
 using MailerQ.Www.Http.Responses;
+using MailerQ.Www.Http.WebSockets;
 
 namespace MailerQ.Www.Http.Connections;
 
@@ -24,6 +25,7 @@ namespace MailerQ.Www.Http.Connections;
 internal sealed class HttpConnection : IThreadPoolWorkItem
 {
     private static readonly byte[] Continue100 = "HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray();
+    private static readonly byte[] ShuttingDown = "server shutting down"u8.ToArray();
 
     private readonly HttpServer _server;
     private readonly Socket _socket;
@@ -45,6 +47,10 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
     private bool _bodyDone;
     private bool _bodyFailed;
     private bool _sent100;
+
+    // Set once the connection switched protocols: no HTTP response follows the handler.
+    private bool _upgraded;
+    private volatile WebSocketSession? _webSocket;
 
     public HttpConnection(HttpServer server, Socket socket, HttpEndpoint endpoint, long id)
     {
@@ -183,6 +189,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
             context.Principal = null;
 
             await _server.InvokeApplicationAsync(context, _endpoint.Application).ConfigureAwait(false);
+            if (_upgraded) return;
 
             bool keepAlive = request.KeepAlive && !response.CloseConnection && !_stopping && !_bodyFailed;
             if (keepAlive && !_bodyDone && request.HasBody)
@@ -310,6 +317,35 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>
+    /// Writes the 101 and runs <paramref name="session"/> over this connection's pipes until it ends; the
+    /// request loop then returns and the connection closes. Called from the handler, so the slot stays
+    /// taken the whole time. Bytes the client sent after the head are already in <see cref="_input"/>.
+    /// </summary>
+    internal async ValueTask UpgradeToWebSocketAsync(WebSocketSession session)
+    {
+        _upgraded = true;
+        _context.Response.CloseConnection = true;
+        WebSocketHandshake.WriteResponse(_output, _context.Request.SecWebSocketKey);
+        try
+        {
+            await FlushAsync().ConfigureAwait(false);
+            _webSocket = session;
+            ClearDeadline(ConnectionPhase.WebSocket);
+            // A shutdown that began before the phase was visible must still reach the session.
+            if (_stopping) session.BeginClose(WebSocketCloseCode.GoingAway, ShuttingDown);
+            await session.RunAsync(_input, _output, Abort).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsConnectionFault(ex))
+        {
+        }
+        finally
+        {
+            _webSocket = null;
+            ClearDeadline();
+        }
+    }
+
     private BodyReadStatus Fail(BodyReadStatus status, int code, bool setErrorResponse)
     {
         _bodyFailed = true;
@@ -408,6 +444,8 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
         _stopping = true;
         if (_phase is ConnectionPhase.Idle or ConnectionPhase.ReadingHead)
             _input?.CancelPendingRead();
+        else if (_webSocket is { } session)
+            session.BeginClose(WebSocketCloseCode.GoingAway, ShuttingDown);
     }
 
     /// <summary>Ends the connection at once (deadline passed, shutdown budget spent).</summary>
