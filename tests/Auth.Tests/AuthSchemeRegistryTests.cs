@@ -40,10 +40,11 @@ public sealed class AuthSchemeRegistryTests
     public void A_plugged_in_scheme_takes_one_line()
     {
         var registry = AuthSchemeRegistry.CreateDefault();
-        registry.Register("ldap", (entry, diagnostics) => FakeBackend.Always("ldap", AuthOutcome.Accepted));
-        var backend = registry.Create(Entries.Auth("LDAP://ldap.example.com/dc=example"), new ConfigDiagnostics());
-        Assert.Equal("ldap", backend!.Scheme);
-        Assert.Throws<ArgumentException>(() => registry.Register("Ldap", (_, _) => null));
+        registry.Register("sso", (entry, diagnostics) => FakeBackend.Always("sso", AuthOutcome.Accepted));
+        var backend = registry.Create(Entries.Auth("SSO://sso.example.com/realm"), new ConfigDiagnostics());
+        Assert.Equal("sso", backend!.Scheme);
+        Assert.Throws<ArgumentException>(() => registry.Register("Sso", (_, _) => null));
+        Assert.Throws<ArgumentException>(() => registry.Register("LDAP", (_, _) => null));
     }
 
     [Fact]

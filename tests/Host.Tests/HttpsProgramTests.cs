@@ -42,14 +42,19 @@ public sealed class HttpsProgramTests : IDisposable
     public async Task Https_serves_the_console_and_plain_http_redirects_to_it()
     {
         int port = MailerQProcess.FreePort(), securePort = MailerQProcess.FreePort();
-        await using var p = MailerQProcess.Start(["--config-file", Config(port, securePort)]);
+        await using var p = MailerQProcess.Start(["--config-file", Config(port, securePort, "www-auth: hardcoded://ops:pw\n")]);
         await p.WaitForPortAsync(securePort);
 
-        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true, AllowAutoRedirect = false };
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true, AllowAutoRedirect = false, UseCookies = false };
         using var http = new HttpClient(handler);
         var health = await http.GetAsync($"https://127.0.0.1:{securePort}/healthz");
         Assert.Equal("ok", await health.Content.ReadAsStringAsync());
         Assert.Equal("max-age=31536000", string.Join(",", health.Headers.GetValues("Strict-Transport-Security")));
+
+        // Over TLS the session cookie is Secure.
+        var login = await http.PostAsync($"https://127.0.0.1:{securePort}/api/login", new StringContent("{\"username\":\"ops\",\"password\":\"pw\"}"));
+        Assert.Equal(200, (int)login.StatusCode);
+        Assert.EndsWith("; HttpOnly; SameSite=Strict; Secure", login.Headers.GetValues("Set-Cookie").Single());
 
         var redirect = await http.GetAsync($"http://127.0.0.1:{port}/healthz?x=1");
         Assert.Equal(301, (int)redirect.StatusCode);

@@ -63,7 +63,10 @@ public sealed class TraceBusTests
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 10_000; i++) bus.Publish(1, TraceDirection.ClientToServer, multi);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // Nothing per publish: a one-off lazy initialisation inside the runtime (seen: 40 B once, from the
+        // shared ArrayPool's per-core stacks) may land in the window, so the bound is under 1 B per publish.
+        Assert.True(allocated < 10_000, $"{allocated} B for 10,000 publishes");
         Assert.Equal(11_000, sink.Received);
         Assert.Equal(0, bus.Pool.Outstanding);
     }
