@@ -1,0 +1,73 @@
+using MailerQ.Www.Core.IO;
+
+namespace MailerQ.Www.Smtp.Queue;
+
+/// <summary>A message being spooled to <c>tmp/</c> for <see cref="EmbeddedQueue"/>.</summary>
+internal sealed class EmbeddedDraft : IMessageDraft
+{
+    private readonly EmbeddedQueue _queue;
+    private readonly string _tempPath;
+    private FileStream? _file;
+    private bool _committed;
+
+    public EmbeddedDraft(EmbeddedQueue queue, string id)
+    {
+        _queue = queue;
+        Id = id;
+        _tempPath = Path.Combine(queue.TempDirectory, id + ".tmp");
+        _file = new FileStream(_tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, bufferSize: 64 * 1024);
+    }
+
+    public string Id { get; }
+
+    public long Length { get; private set; }
+
+    /// <summary>Where the committed file is (for the console's message store).</summary>
+    public string? CommittedPath { get; private set; }
+
+    public void Write(ReadOnlySpan<byte> bytes)
+    {
+        _file!.Write(bytes);
+        Length += bytes.Length;
+    }
+
+    public int ReadHead(Span<byte> buffer)
+    {
+        _file!.Flush();
+        int want = (int)Math.Min(buffer.Length, Length);
+        return RandomAccess.Read(_file.SafeFileHandle, buffer[..want], 0);
+    }
+
+    internal void Commit(byte[] meta, string finalPath, string queueDirectory)
+    {
+        var file = _file!;
+        file.Write(meta);
+        Span<byte> trailer = stackalloc byte[QueueFile.TrailerSize];
+        QueueFile.WriteTrailer(trailer, Length, meta.Length);
+        file.Write(trailer);
+        file.Flush(flushToDisk: true);
+        file.Dispose();
+        _file = null;
+        File.Move(_tempPath, finalPath);
+        DurableFiles.SyncDirectory(queueDirectory);
+        _committed = true;
+        CommittedPath = finalPath;
+    }
+
+    public void Dispose()
+    {
+        _file?.Dispose();
+        _file = null;
+        if (!_committed)
+        {
+            try
+            {
+                File.Delete(_tempPath);
+            }
+            catch (IOException)
+            {
+                // Left for the next start's recovery.
+            }
+        }
+    }
+}
