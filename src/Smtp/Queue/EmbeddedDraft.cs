@@ -2,19 +2,17 @@ using MailerQ.Www.Core.IO;
 
 namespace MailerQ.Www.Smtp.Queue;
 
-/// <summary>A message being spooled to <c>tmp/</c> for <see cref="EmbeddedQueue"/>.</summary>
+/// <summary>A message being spooled to a file under <c>queue/tmp/</c> (both back-ends spool there, so memory stays bounded).</summary>
 internal sealed class EmbeddedDraft : IMessageDraft
 {
-    private readonly EmbeddedQueue _queue;
     private readonly string _tempPath;
     private FileStream? _file;
     private bool _committed;
 
-    public EmbeddedDraft(EmbeddedQueue queue, string id)
+    public EmbeddedDraft(string tempDirectory, string id)
     {
-        _queue = queue;
         Id = id;
-        _tempPath = Path.Combine(queue.TempDirectory, id + ".tmp");
+        _tempPath = Path.Combine(tempDirectory, id + ".tmp");
         _file = new FileStream(_tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, bufferSize: 64 * 1024);
     }
 
@@ -36,6 +34,15 @@ internal sealed class EmbeddedDraft : IMessageDraft
         _file!.Flush();
         int want = (int)Math.Min(buffer.Length, Length);
         return RandomAccess.Read(_file.SafeFileHandle, buffer[..want], 0);
+    }
+
+    /// <summary>The whole message (RabbitMQ publishes it inside JSON, so it must be in memory; bounded by smtp-maxsize).</summary>
+    internal byte[] ReadAll()
+    {
+        _file!.Flush();
+        var bytes = new byte[Length];
+        RandomAccess.Read(_file.SafeFileHandle, bytes, 0);
+        return bytes;
     }
 
     internal void Commit(byte[] meta, string finalPath, string queueDirectory)

@@ -55,7 +55,7 @@ internal sealed class EmbeddedQueue : IMessageQueue
 
     public string PathOf(string queue, string id) => Path.Combine(QueueDirectory(queue), id + QueueFile.Extension);
 
-    public IMessageDraft BeginMessage() => new EmbeddedDraft(this, MessageIds.New());
+    public IMessageDraft BeginMessage() => new EmbeddedDraft(TempDirectory, MessageIds.New());
 
     public async ValueTask CommitAsync(IMessageDraft draft, InboundMessage message, CancellationToken ct)
     {
