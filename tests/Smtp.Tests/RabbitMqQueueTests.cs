@@ -29,6 +29,8 @@ public sealed class RabbitMqQueueTests
         string reply = await SendAsync(server, "bob@example.net", "carol@example.net");
         Assert.StartsWith("250 2.0.0 Ok: queued as ", reply);
         string id = reply[^32..];
+        // The console's store keeps the MIME even though the message went to the broker.
+        Assert.Equal("Subject: via rabbit\r\n\r\nhello\r\n", System.Text.Encoding.ASCII.GetString(server.Options.Store!.ReadRaw(id)!));
 
         var recipients = new List<string>();
         for (int i = 0; i < 2; i++)

@@ -45,21 +45,26 @@ internal sealed class EmbeddedDraft : IMessageDraft
         return bytes;
     }
 
-    internal void Commit(byte[] meta, string finalPath, string queueDirectory)
+    /// <param name="queueDirectory">Directory to fsync after the rename; null for a copy that need not survive a crash (the console's store).</param>
+    internal void Commit(byte[] meta, string finalPath, string? queueDirectory)
     {
         var file = _file!;
         file.Write(meta);
         Span<byte> trailer = stackalloc byte[QueueFile.TrailerSize];
         QueueFile.WriteTrailer(trailer, Length, meta.Length);
         file.Write(trailer);
-        file.Flush(flushToDisk: true);
+        file.Flush(flushToDisk: queueDirectory is not null);
         file.Dispose();
         _file = null;
         File.Move(_tempPath, finalPath);
-        DurableFiles.SyncDirectory(queueDirectory);
+        if (queueDirectory is not null)
+            DurableFiles.SyncDirectory(queueDirectory);
         _committed = true;
         CommittedPath = finalPath;
     }
+
+    /// <summary>Where the spool file is while the message arrives.</summary>
+    internal string TempPath => _tempPath;
 
     public void Dispose()
     {

@@ -686,11 +686,22 @@ internal sealed class SmtpSession : IThreadPoolWorkItem
                 Extracted = _options.Extract ? ExtractHeaders(draft) : [],
             };
             await _options.Queue.CommitAsync(draft, message, CancellationToken.None).ConfigureAwait(false);
-            if (_options.Store is not null && draft is EmbeddedDraft { CommittedPath: { } path })
+            if (_options.Store is not null && draft is EmbeddedDraft embedded)
             {
                 try
                 {
-                    _options.Store.Add(draft.Id, path);
+                    if (embedded.CommittedPath is { } path)
+                    {
+                        _options.Store.Add(draft.Id, path);
+                    }
+                    else
+                    {
+                        // RabbitMQ took the message; finish the spool file in place (no fsync: the store is a convenience) and keep it.
+                        string kept = embedded.TempPath + QueueFile.Extension;
+                        embedded.Commit(InboundJson.WriteMeta(message), kept, queueDirectory: null);
+                        _options.Store.Add(draft.Id, kept);
+                        File.Delete(kept);
+                    }
                 }
                 catch (IOException ex)
                 {
