@@ -71,6 +71,11 @@ internal sealed class SmtpServer : IAsyncDisposable
     /// <summary>Binds every endpoint and starts accepting. Throws <see cref="SocketException"/> when one cannot be bound.</summary>
     public void Start()
     {
+        foreach (var endpoint in Options.Endpoints)
+        {
+            if (endpoint.ImplicitTls && Options.Tls is null)
+                throw new InvalidOperationException($"implicit TLS on {endpoint.EndPoint} needs SmtpServerOptions.Tls (smtp-certificate, smtp-key)");
+        }
         try
         {
             foreach (var endpoint in Options.Endpoints)

@@ -17,6 +17,10 @@ internal sealed class SmtpServerOptions
     /// <summary>TLS options for the next handshake (STARTTLS and implicit TLS); null = no TLS.</summary>
     public Func<SslServerAuthenticationOptions>? Tls { get; set; }
 
+    /// <summary>The certificate pair behind <see cref="Tls"/> when built by <see cref="FromSettings"/>: the host calls
+    /// <c>Reload()</c> on SIGHUP (or <c>WatchFiles()</c>); new handshakes use the new pair, open sessions keep theirs.</summary>
+    public TlsCertificateSource? Certificate { get; set; }
+
     /// <summary><c>smtp-connections(-in)</c>: exact cap on simultaneous inbound connections.</summary>
     public int MaxConnections { get; set; } = SmtpSettings.DefaultConnections;
 
@@ -104,6 +108,7 @@ internal sealed class SmtpServerOptions
                 error = loaded.Error;
                 return null;
             }
+            options.Certificate = source;
             options.Tls = () => WithoutAlpn(source.Current);
         }
         return options;

@@ -35,6 +35,29 @@ public sealed class SmtpProtocolTests
     }
 
     [Fact]
+    public async Task A_message_sent_one_byte_per_write_is_unstuffed_across_every_read_boundary()
+    {
+        await using var server = SmtpTestServer.Start();
+        await using var client = await server.ConnectAsync();
+        await client.HelloAsync();
+        await client.CommandAsync("MAIL FROM:<a@example.org>");
+        await client.CommandAsync("RCPT TO:<b@example.net>");
+        await client.CommandAsync("DATA");
+        foreach (byte b in "..one\r\ntwo.\r\n...\r\n\r\n.\r\n"u8.ToArray())
+            await client.SendAsync([b]);
+        Assert.StartsWith("250 2.0.0 Ok: queued as", await client.ReadReplyAsync());
+        Assert.Equal(".one\r\ntwo.\r\n..\r\n\r\n", Encoding.ASCII.GetString(Assert.Single(server.Queued()).Mime));
+    }
+
+    [Fact]
+    public async Task Implicit_TLS_without_a_certificate_does_not_start()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => SmtpTestServer.Start(implicitTls: true));
+        Assert.Contains("needs SmtpServerOptions.Tls", error.Message);
+        await Task.CompletedTask;
+    }
+
+    [Fact]
     public async Task BDAT_chunks_make_one_message()
     {
         await using var server = SmtpTestServer.Start();
