@@ -195,6 +195,25 @@ public sealed class SmtpProtocolTests
     }
 
     [Fact]
+    public async Task Waits_the_full_smtp_timeout_of_300_seconds_on_the_clock()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var server = SmtpTestServer.Start(o => o.Time = clock);
+        await using var client = await server.ConnectAsync();
+        await client.HelloAsync();
+        // The session arms its timer just after flushing the reply; give it a moment, then check both sides of 300 s.
+        await Task.Delay(200);
+        clock.Advance(TimeSpan.FromSeconds(299));
+        Assert.StartsWith("250", await client.CommandAsync("NOOP"));
+        await Task.Delay(200);
+        clock.Advance(TimeSpan.FromSeconds(299));
+        await Task.Delay(200);
+        Assert.Equal(0, server.Options.Counters.Rejections(SmtpRejection.Timeout));
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.StartsWith("421 4.4.2", await client.ReadReplyAsync());
+    }
+
+    [Fact]
     public async Task Stopping_sends_421_to_idle_sessions()
     {
         await using var server = SmtpTestServer.Start();
