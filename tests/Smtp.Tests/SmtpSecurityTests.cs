@@ -198,7 +198,7 @@ public sealed class SmtpSecurityTests
         Assert.Equal(2, server.Server.Limiter.Peak);
         await first.CommandAsync("QUIT");
         await first.DisposeAsync();
-        for (int i = 0; i < 50 && server.Server.Limiter.Current > 1; i++)
+        for (int i = 0; i < 500 && server.Server.Limiter.Current > 1; i++)
             await Task.Delay(20);
         await using var fourth = await server.ConnectAsync();
         Assert.StartsWith("220", await fourth.ReadReplyAsync());
