@@ -11,6 +11,7 @@ using MailerQ.Www.Http.Redirects;
 using MailerQ.Www.Http.WebSockets;
 using MailerQ.Www.Core.Tls;
 using MailerQ.Www.Auth.Crypt;
+using MailerQ.Www.Host.Mail;
 using MailerQ.Www.Host.Web;
 using MailerQ.Www.Host.Web.Auth;
 
@@ -58,11 +59,16 @@ internal static class MailerQProgram
 
         // Building the server loads certificates and cipher lists, so --check-config validates them too;
         // nothing is bound until Start.
-        var server = BuildServer(www, config, auth, out var tls);
-        if (server is null || command.CheckConfig)
+        var metrics = new MetricsRegistry();
+        // Chunks carry their WebSocket frame header, so each subscriber writes the same buffer.
+        var trace = new TraceBus(new TraceBusOptions { FramePrefix = WebSocketFrameWriter.TracePrefix });
+        var server = BuildServer(www, config, auth, metrics, trace, out var tls);
+        var smtp = server is null ? null : MailSetup.Build(config, general, trace, metrics, checkOnly: command.CheckConfig);
+        if (server is null || command.CheckConfig || diagnostics.HasErrors)
         {
             tls?.Dispose();
             chain?.Dispose();
+            if (smtp is not null) await smtp.DisposeAsync().ConfigureAwait(false);
             return Report(diagnostics);
         }
         Report(diagnostics);
@@ -86,13 +92,26 @@ internal static class MailerQProgram
         catch (SocketException ex)
         {
             diagnostics.Error(config.OriginOf("www-port") ?? ConfigOrigin.Default, "www-port", $"cannot listen: {ex.Message}");
+            await smtp!.DisposeAsync().ConfigureAwait(false);
+            return Report(diagnostics);
+        }
+        try
+        {
+            smtp!.Start();
+        }
+        catch (SocketException ex)
+        {
+            diagnostics.Error(config.OriginOf("smtp-port") ?? ConfigOrigin.Default, "smtp-port", $"cannot listen: {ex.Message}");
+            await server.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
             return Report(diagnostics);
         }
         Log.Info("mailerq", "started", $"version={ProductInfo.Version} pid={Environment.ProcessId}");
 
         await stop.Task.ConfigureAwait(false);
         Log.Info("mailerq", "stopping", $"signal={stop.Signal}");
-        await server.StopAsync(ShutdownBudget).ConfigureAwait(false);
+        // Both stop accepting at once; SMTP transactions and HTTP responses in flight finish within the budget.
+        await Task.WhenAll(server.StopAsync(ShutdownBudget), smtp.StopAsync(ShutdownBudget)).ConfigureAwait(false);
+        await smtp.DisposeAsync().ConfigureAwait(false);
         Log.Info("mailerq", "stopped");
         return ExitCodes.Ok;
     }
@@ -118,7 +137,7 @@ internal static class MailerQProgram
         }
     }
 
-    private static HttpServer? BuildServer(WwwSettings www, ConfigSet config, ConsoleAuth auth, out TlsCertificateSource? tls)
+    private static HttpServer? BuildServer(WwwSettings www, ConfigSet config, ConsoleAuth auth, MetricsRegistry metrics, TraceBus trace, out TlsCertificateSource? tls)
     {
         tls = null;
         var options = new HttpServerOptions { MaxConnections = www.Connections };
@@ -142,9 +161,6 @@ internal static class MailerQProgram
         }
         if (options.Endpoints.Count == 0)
             Log.Warning("mailerq", "console disabled: www-port is 0 or empty and www-secure-port is unset");
-        var metrics = new MetricsRegistry();
-        // Chunks carry their WebSocket frame header, so each subscriber writes the same buffer.
-        var trace = new TraceBus(new TraceBusOptions { FramePrefix = WebSocketFrameWriter.TracePrefix });
         var webSockets = new WebSocketEndpoint(new WebSocketOptions(), trace, metrics, AuthorizeWebSocket);
         var application = new ConsoleApplication(www, auth, webSockets);
         var server = new HttpServer(options, application.HandleAsync);

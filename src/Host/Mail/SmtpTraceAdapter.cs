@@ -1,0 +1,14 @@
+using System.Buffers;
+using MailerQ.Www.Core.Tracing;
+using MailerQ.Www.Smtp;
+
+namespace MailerQ.Www.Host.Mail;
+
+/// <summary>Every SMTP byte onto the console's trace bus; nothing is done while no browser subscribes.</summary>
+internal sealed class SmtpTraceAdapter(TraceBus bus) : ISmtpTrace
+{
+    public bool IsEnabled => bus.SubscriberCount > 0;
+
+    public void OnBytes(long sessionId, bool fromClient, ReadOnlySequence<byte> bytes) =>
+        bus.Publish(sessionId, fromClient ? TraceDirection.ClientToServer : TraceDirection.ServerToClient, bytes);
+}
