@@ -17,7 +17,7 @@ public sealed class ConsoleWebSocketTests : IDisposable
     public async Task Logged_in_console_gets_stats_frames_and_a_foreign_origin_is_refused()
     {
         int port = MailerQProcess.FreePort();
-        var file = _dir.Write("config.txt", $"www-port: {port}\nwww-ip: 127.0.0.1\nwww-dir: {RepoRoot.Path}/www\ndata-directory: {_dir.Path}\nwww-auth: hardcoded://ops:pw\n");
+        var file = _dir.Write("config.txt", $"www-port: {port}\nwww-ip: 127.0.0.1\nwww-dir: {RepoRoot.Path}/www\ndata-directory: {_dir.Path}\nwww-auth: hardcoded://ops:pw\nsmtp-port: 0\n");
         await using var p = MailerQProcess.Start(["--config-file", file]);
         await p.WaitForPortAsync(port);
         using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false });

@@ -26,7 +26,7 @@ public sealed class HttpsProgramTests : IDisposable
     {
         MakePair("server", "first.example");
         return _dir.Write("config.txt",
-            $"www-port: {port}\nwww-secure-port: {securePort}\nwww-ip: 127.0.0.1\nwww-certificate: {_dir.Path}/server.crt\nwww-privatekey: {_dir.Path}/server.key\nwww-dir: {RepoRoot.Path}/www\ndata-directory: {_dir.Path}\n{extra}");
+            $"www-port: {port}\nwww-secure-port: {securePort}\nwww-ip: 127.0.0.1\nwww-certificate: {_dir.Path}/server.crt\nwww-privatekey: {_dir.Path}/server.key\nwww-dir: {RepoRoot.Path}/www\ndata-directory: {_dir.Path}\n{extra}smtp-port: 0\n");
     }
 
     private static async Task<string> SubjectAsync(int port)

@@ -16,7 +16,7 @@ public sealed class LoginTests : IDisposable
     private async Task<(MailerQProcess Process, HttpClient Http, int Port)> StartAsync(string auth = "www-auth: hardcoded://alice:s3cret%3Aok,bob:pw\n", string name = "config.txt")
     {
         int port = MailerQProcess.FreePort();
-        var file = _dir.Write(name, $"www-port: {port}\nwww-ip: 127.0.0.1\nwww-dir: {RepoRoot.Path}/www\ndata-directory: {_dir.Path}\n{auth}");
+        var file = _dir.Write(name, $"www-port: {port}\nwww-ip: 127.0.0.1\nwww-dir: {RepoRoot.Path}/www\ndata-directory: {_dir.Path}\n{auth}smtp-port: 0\n");
         var p = MailerQProcess.Start(["--config-file", file]);
         await p.WaitForPortAsync(port);
         var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };

@@ -6,7 +6,7 @@ namespace MailerQ.Www.Host.Tests;
 public sealed class ProgramTests
 {
     private static string Config(TempDir dir, int port, string extra = "") =>
-        dir.Write("config.txt", $"# test config\nwww-port: {port}\nwww-ip: 127.0.0.1\nwww-dir: {Path.Combine(RepoRoot.Path, "www")}\ndata-directory: {dir.Path}\n{extra}");
+        dir.Write("config.txt", $"# test config\nwww-port: {port}\nwww-ip: 127.0.0.1\nwww-dir: {Path.Combine(RepoRoot.Path, "www")}\ndata-directory: {dir.Path}\n{extra}smtp-port: 0\n");
 
     [Fact]
     public async Task Version_prints_the_version_on_stdout_and_exits_0()

@@ -82,6 +82,7 @@ internal static class MailerQProgram
             context.Cancel = true;
             Log.Info("mailerq", "SIGHUP: reloading");
             tlsSource?.Reload();
+            smtp?.Options.Certificate?.Reload();
             reloader.Reload();
         });
         tlsSource?.WatchFiles();
