@@ -81,6 +81,9 @@ public sealed class MetricsRegistryTests
             registry.WriteJson(writer);
             writer.Flush();
         }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // Under 1 B per operation: nothing per operation, while a one-off runtime allocation (40 B seen under
+        // load in the trace bus tests) cannot fail the test.
+        Assert.True(allocated < 1000, $"{allocated} B for {1000} operations");
     }
 }

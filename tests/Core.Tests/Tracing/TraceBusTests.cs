@@ -48,7 +48,10 @@ public sealed class TraceBusTests
             source.Received(multi);
             source.Sent(span);
         }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // Nothing per publish (50,000 here): a one-off 40 B from the runtime (seen under load, the same in
+        // the other allocation test) may land in the window, so the bound is under 1 B per publish.
+        Assert.True(allocated < 50_000, $"{allocated} B for 50,000 publishes");
         Assert.Equal(0, bus.Pool.Rented);
     }
 

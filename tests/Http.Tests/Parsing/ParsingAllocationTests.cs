@@ -34,7 +34,10 @@ public sealed class ParsingAllocationTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < Iterations; i++)
             Decode();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // Under 1 B per operation: nothing per operation, while a one-off runtime allocation (40 B seen under
+        // load in the trace bus tests) cannot fail the test.
+        Assert.True(allocated < Iterations, $"{allocated} B for {Iterations} operations");
 
         void Decode()
         {

@@ -175,6 +175,9 @@ public sealed class WebSocketFrameReaderTests
         ReadAll();
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 100; i++) ReadAll();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // Under 1 B per operation: nothing per operation, while a one-off runtime allocation (40 B seen under
+        // load in the trace bus tests) cannot fail the test.
+        Assert.True(allocated < 100, $"{allocated} B for {100} operations");
     }
 }
