@@ -86,7 +86,7 @@ RAW=$WORK/raw.txt
 rps() { awk '/^Requests\/sec:/ {print $2}'; }
 # wrk prints latencies as 187.00us / 2.20ms / 1.01s; in ms.
 pct() { awk -v q="$1%" '$1 == q { v=$2; m=1; if (v ~ /us$/) m=0.001; else if (v ~ /ms$/) m=1; else if (v ~ /s$/) m=1000; sub(/[a-z]+$/, "", v); printf "%.3f\n", v*m }'; }
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {if (NR==0) print "NaN"; else if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+median() { tr ' ' '\n' | awk 'NF' | sort -g | awk '{a[NR]=$1} END {if (NR==0) print "NaN"; else if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
 declare -A RESULT LAT LAT99
 run_wrk() { # name server url [extra wrk args...]
@@ -154,12 +154,12 @@ kill "$STORM_PID"; wait "$STORM_PID" 2>/dev/null || true
   echo "| scenario | ours req/s | Kestrel req/s | ours/Kestrel | p50 ms ours / Kestrel | p99 ms ours / Kestrel | rounds ours (req/s) | rounds Kestrel (req/s) |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"
   for s in "${SCENARIOS[@]}"; do
-    o=$(echo "${RESULT[$s/ours]}" | median); k=$(echo "${RESULT[$s/kestrel]}" | median)
+    o=$(echo "${RESULT[$s/ours]:-}" | median); k=$(echo "${RESULT[$s/kestrel]:-}" | median)
     ratio=$(awk -v o="$o" -v k="$k" 'BEGIN {if (k > 0) printf "%.2f", o/k; else print "NaN"}')
-    lo=$(echo "${LAT[$s/ours]}" | median); lk=$(echo "${LAT[$s/kestrel]}" | median)
-    l9o=$(echo "${LAT99[$s/ours]}" | median); l9k=$(echo "${LAT99[$s/kestrel]}" | median)
+    lo=$(echo "${LAT[$s/ours]:-}" | median); lk=$(echo "${LAT[$s/kestrel]:-}" | median)
+    l9o=$(echo "${LAT99[$s/ours]:-}" | median); l9k=$(echo "${LAT99[$s/kestrel]:-}" | median)
     printf '| %s | %.0f | %.0f | %s | %.2f / %.2f | %.2f / %.2f | %s | %s |\n' "$s" "$o" "$k" "$ratio" "$lo" "$lk" "$l9o" "$l9k" \
-      "$(printf '%.0f ' ${RESULT[$s/ours]})" "$(printf '%.0f ' ${RESULT[$s/kestrel]})"
+      "$(printf '%.0f ' ${RESULT[$s/ours]:-})" "$(printf '%.0f ' ${RESULT[$s/kestrel]:-})"
   done
   echo
   echo "RSS after the load: ours $OURS_RSS; Kestrel $K_RSS"
@@ -173,7 +173,7 @@ if [[ -z "${SKIP_AOT:-}" ]]; then
   AOT_PORT=$(free_port)
   printf '%s\nwww-port: %s\nwww-connections: 1024\ndata-directory: %s\n' "$common" "$AOT_PORT" "$WORK/var-aot" > "$WORK/aot.txt"
   mkdir -p "$WORK/var-aot"
-  startup() { # label program: 5 cold-ish starts, median ms; leaves the last one running in $LAST_PID
+  startup() { # label program: 5 starts, the ms of each; leaves the last one running (PID in $WORK/last.pid)
     local label=$1 prog=$2 ms=() line pid
     for i in 1 2 3 4 5; do
       line=$("$CLIENT" first-answer "$AOT_PORT" /bin/sh -c "exec $prog --config-file $WORK/aot.txt 2>>$WORK/aot.log")
@@ -181,12 +181,12 @@ if [[ -z "${SKIP_AOT:-}" ]]; then
       ms+=("$(echo "$line" | sed 's/first-answer-ms=\([^ ]*\).*/\1/')")
       if (( i < 5 )); then kill "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.02; done; fi
     done
-    LAST_PID=$pid
+    echo "$pid" > "$WORK/last.pid"
     echo "${ms[*]}"
   }
   aot_row() { # label program
     local starts pid idle loaded
-    starts=$(startup "$1" "$2"); pid=$LAST_PID; PIDS+=("$pid")
+    starts=$(startup "$1" "$2"); pid=$(cat "$WORK/last.pid"); PIDS+=("$pid")
     sleep 1; idle=$(awk '/^VmRSS/ {printf "%.1f", $2/1024}' "/proc/$pid/status")
     wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" "http://127.0.0.1:$AOT_PORT/4k.txt" > "$WORK/aot-wrk.txt" 2>&1
     local r; r=$(rps < "$WORK/aot-wrk.txt")
