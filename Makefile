@@ -37,6 +37,11 @@ deps:
 bench:
 	$(DOTNET) run -c Release --project bench/MailerQ.Www.Bench.csproj -- --filter '*' $(BENCH_ARGS)
 
+# Load comparison against Kestrel (bench/KestrelPeer) with wrk, a connection storm and NativeAOT
+# size/startup/RSS; builds everything it runs; prints the tables (bench/load.sh, docs/perf.md).
+bench-load:
+	bash bench/load.sh
+
 clean:
 	rm -rf out var
 	$(DOTNET) clean MailerQ.Www.sln -v q --nologo

@@ -138,6 +138,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
 
             ParseStatus status;
             RequestRejection rejection;
+            bool bufferedAfterHead = false;
             while (true)
             {
                 if (_stopping && !receivedAny) return;
@@ -165,6 +166,9 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
                 status = parser.ParseHead(ref reader, request, out rejection);
                 if (status == ParseStatus.Done)
                 {
+                    // The read result holds everything buffered, so what follows the head tells whether
+                    // more input is already here without another TryRead (which takes the reader's lock).
+                    bufferedAfterHead = reader.Remaining > 0;
                     _input.AdvanceTo(reader.Position);
                     break;
                 }
@@ -206,9 +210,10 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
                 if (!await WriteFileBodyAsync(response.FilePath, response.FileLength).ConfigureAwait(false))
                     return;
             }
-            else if (!HasBufferedInput())
+            else if (!(request.HasBody ? HasBufferedInput() : bufferedAfterHead))
             {
                 // Pipelined requests already buffered get their responses batched into one flush.
+                // Without a body nothing read input since the head, so the parse result still holds.
                 await FlushAsync().ConfigureAwait(false);
             }
 
@@ -217,6 +222,9 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
             {
                 var drained = await ReadBodyCoreAsync(null, options.MaxDrainBytes, setErrorResponse: false).ConfigureAwait(false);
                 if (drained != BodyReadStatus.Ok) return;
+                // The buffered input that held the flush back may have been this very body: without a
+                // next request behind it, the response would wait for the client, which waits for it.
+                if (!HasBufferedInput()) await FlushAsync().ConfigureAwait(false);
             }
         }
     }
