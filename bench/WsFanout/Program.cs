@@ -66,7 +66,7 @@ long sent = 0;
 while (clock.Elapsed.TotalSeconds < seconds)
 {
     long due = (long)(clock.Elapsed.TotalSeconds * rate);
-    while (sent < due)
+    while (sent < due && clock.Elapsed.TotalSeconds < seconds)
     {
         await stream.WriteAsync(line);
         await reader.ReadLineAsync();
