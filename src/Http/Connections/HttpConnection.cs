@@ -138,7 +138,6 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
 
             ParseStatus status;
             RequestRejection rejection;
-            bool bufferedAfterHead = false;
             while (true)
             {
                 if (_stopping && !receivedAny) return;
@@ -166,9 +165,6 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
                 status = parser.ParseHead(ref reader, request, out rejection);
                 if (status == ParseStatus.Done)
                 {
-                    // The read result holds everything buffered, so what follows the head tells whether
-                    // more input is already here without another TryRead (which takes the reader's lock).
-                    bufferedAfterHead = reader.Remaining > 0;
                     _input.AdvanceTo(reader.Position);
                     break;
                 }
@@ -210,10 +206,9 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
                 if (!await WriteFileBodyAsync(response.FilePath, response.FileLength).ConfigureAwait(false))
                     return;
             }
-            else if (!(request.HasBody ? HasBufferedInput() : bufferedAfterHead))
+            else if (!HasBufferedInput())
             {
                 // Pipelined requests already buffered get their responses batched into one flush.
-                // Without a body nothing read input since the head, so the parse result still holds.
                 await FlushAsync().ConfigureAwait(false);
             }
 

@@ -74,6 +74,9 @@ public sealed class WebSocketTraceTests
             {
                 t.StallTimeout = TimeSpan.FromSeconds(2);
                 t.StallCheckInterval = TimeSpan.FromMilliseconds(100);
+                // Room for every chunk of the run, so a reader slowed by a loaded CI machine is late but never
+                // loses frames; the stalled subscriber still overflows its 4 MiB byte budget with the bulk below.
+                t.BacklogFrames = 4096;
             });
         var readers = new List<WsClient>();
         for (int i = 0; i < subscribers; i++) readers.Add(await SubscribeAsync(server, """{"subscribe":"smtp","peer":"192.0.2.1"}"""));
