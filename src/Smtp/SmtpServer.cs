@@ -25,7 +25,6 @@ internal sealed class SmtpServer : IAsyncDisposable
     private readonly List<Task> _acceptLoops = [];
     private readonly ConcurrentDictionary<long, SmtpSession> _sessions = new();
     private readonly CancellationTokenSource _stopping = new();
-    private long _nextId;
     private long _rejected;
     private TaskCompletionSource? _drained;
 
@@ -154,7 +153,7 @@ internal sealed class SmtpServer : IAsyncDisposable
                 continue;
             }
 
-            var session = new SmtpSession(this, socket, endpoint, Interlocked.Increment(ref _nextId));
+            var session = new SmtpSession(this, socket, endpoint, SessionIds.Next());
             _sessions[session.Id] = session;
             if (_stopping.IsCancellationRequested) session.BeginShutdown();
             ThreadPool.UnsafeQueueUserWorkItem(session, preferLocal: false);

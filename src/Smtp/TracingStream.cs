@@ -6,7 +6,8 @@ namespace MailerQ.Www.Smtp;
 /// Passes every byte read and written through to <see cref="ISmtpTrace"/> (above TLS, so the console sees the
 /// SMTP text). When the trace is disabled the only cost is one property read per I/O call.
 /// </summary>
-internal sealed class TracingStream(Stream inner, ISmtpTrace trace, long sessionId) : Stream
+/// <param name="clientSide">True on outbound connections: then the bytes we write are the SMTP client's.</param>
+internal sealed class TracingStream(Stream inner, ISmtpTrace trace, long sessionId, bool clientSide = false) : Stream
 {
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -18,14 +19,14 @@ internal sealed class TracingStream(Stream inner, ISmtpTrace trace, long session
     {
         int n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         if (n > 0 && trace.IsEnabled)
-            trace.OnBytes(sessionId, fromClient: true, new ReadOnlySequence<byte>(buffer[..n]));
+            trace.OnBytes(sessionId, fromClient: !clientSide, new ReadOnlySequence<byte>(buffer[..n]));
         return n;
     }
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (!buffer.IsEmpty && trace.IsEnabled)
-            trace.OnBytes(sessionId, fromClient: false, new ReadOnlySequence<byte>(buffer));
+            trace.OnBytes(sessionId, fromClient: clientSide, new ReadOnlySequence<byte>(buffer));
         return inner.WriteAsync(buffer, cancellationToken);
     }
 
