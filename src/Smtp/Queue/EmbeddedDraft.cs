@@ -46,7 +46,7 @@ internal sealed class EmbeddedDraft : IMessageDraft
     }
 
     /// <param name="queueDirectory">Directory to fsync after the rename; null for a copy that need not survive a crash (the console's store).</param>
-    internal void Commit(byte[] meta, string finalPath, string? queueDirectory)
+    internal void Commit(byte[] meta, string finalPath, string? queueDirectory, bool replace = false)
     {
         var file = _file!;
         file.Write(meta);
@@ -56,7 +56,7 @@ internal sealed class EmbeddedDraft : IMessageDraft
         file.Flush(flushToDisk: queueDirectory is not null);
         file.Dispose();
         _file = null;
-        File.Move(_tempPath, finalPath);
+        File.Move(_tempPath, finalPath, overwrite: replace);
         if (queueDirectory is not null)
             DurableFiles.SyncDirectory(queueDirectory);
         _committed = true;

@@ -14,7 +14,7 @@ namespace MailerQ.Www.Smtp.Queue;
 /// <see cref="Open"/> empties (the client got no 250 for those and will retry). Nothing about the queue's
 /// contents is held in memory: counts and listings enumerate the directory lazily.
 /// </remarks>
-internal sealed class EmbeddedQueue : IMessageQueue
+internal sealed class EmbeddedQueue : IMessageQueue, MailerQ.Www.Smtp.Delivery.IQueuePublisher
 {
     private EmbeddedQueue(string root, string inboxQueue)
     {
@@ -63,6 +63,82 @@ internal sealed class EmbeddedQueue : IMessageQueue
         byte[] meta = InboundJson.WriteMeta(message);
         // fsync blocks the thread for milliseconds; keep it off the I/O completion path.
         await Task.Run(() => embedded.Commit(meta, PathOf(InboxQueue, embedded.Id), QueueDirectory(InboxQueue)), ct).ConfigureAwait(false);
+        Committed?.Invoke(InboxQueue, embedded.Id);
+    }
+
+    /// <summary>
+    /// Raised after a message became durable in a queue (received over SMTP, published, or moved back from a
+    /// parking queue), on the committing thread; the delivery engine's outbox reader listens to it.
+    /// </summary>
+    public event Action<string, string>? Committed;
+
+    /// <summary>
+    /// Stores a MailerQ JSON message (results, retries, bounces, injected mail) as a queue file: the MIME part,
+    /// then <c>{"outbox": json}</c> as meta. A file of the same id in that queue is replaced atomically (a retry
+    /// replaces the attempt it came from). Durable when it returns.
+    /// </summary>
+    public async ValueTask PublishAsync(string queue, string id, ReadOnlyMemory<byte> json, ReadOnlyMemory<byte> mime, CancellationToken ct)
+    {
+        if (!IsSafeName(queue) || !IsSafeName(id))
+            throw new ArgumentException($"unusable queue or message name: {queue}/{id}");
+        byte[] meta = QueueFile.WrapOutboxMeta(json.Span);
+        string directory = QueueDirectory(queue);
+        await Task.Run(() =>
+        {
+            Directory.CreateDirectory(directory);
+            using var draft = new EmbeddedDraft(TempDirectory, MessageIds.New());
+            draft.Write(mime.Span);
+            draft.Commit(meta, PathOf(queue, id), directory, replace: true);
+        }, ct).ConfigureAwait(false);
+        Committed?.Invoke(queue, id);
+    }
+
+    /// <summary>
+    /// Moves every message of <paramref name="from"/> into <paramref name="to"/> (resuming parked mail); returns how many.
+    /// Each file is renamed, so a message is always in exactly one of the two queues.
+    /// </summary>
+    public int MoveAll(string from, string to)
+    {
+        string source = QueueDirectory(from);
+        if (!Directory.Exists(source))
+            return 0;
+        string target = QueueDirectory(to);
+        Directory.CreateDirectory(target);
+        var moved = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(source, "*" + QueueFile.Extension))
+        {
+            string id = Path.GetFileNameWithoutExtension(file);
+            try
+            {
+                File.Move(file, PathOf(to, id), overwrite: true);
+                moved.Add(id);
+            }
+            catch (FileNotFoundException)
+            {
+                // Taken by someone else meanwhile.
+            }
+        }
+        if (moved.Count > 0)
+        {
+            DurableFiles.SyncDirectory(target);
+            DurableFiles.SyncDirectory(source);
+            foreach (var id in moved)
+                Committed?.Invoke(to, id);
+        }
+        return moved.Count;
+    }
+
+    /// <summary>Queue and message names become file names: letters, digits, '-', '_', '.', not starting with '.'.</summary>
+    public static bool IsSafeName(string name)
+    {
+        if (name.Length is 0 or > 200 || name[0] == '.')
+            return false;
+        foreach (char c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_' and not '.')
+                return false;
+        }
+        return true;
     }
 
     /// <summary>Message ids in a queue, lazily (bounded memory however long the queue is).</summary>

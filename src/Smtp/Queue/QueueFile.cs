@@ -37,6 +37,44 @@ internal static class QueueFile
         return mimeLength >= 0 && metaLength > 0 && mimeLength + metaLength + TrailerSize == length;
     }
 
+    /// <summary>Meta of a JSON message (<see cref="EmbeddedQueue.PublishAsync"/>): <c>{"outbox": json}</c>, told apart from inbound meta by its one property.</summary>
+    public static byte[] WrapOutboxMeta(ReadOnlySpan<byte> json)
+    {
+        var meta = new byte[json.Length + 11];
+        "{\"outbox\":"u8.CopyTo(meta);
+        json.CopyTo(meta.AsSpan(10));
+        meta[^1] = (byte)'}';
+        return meta;
+    }
+
+    /// <summary>The meta record and the MIME of a queue file, without interpreting them; null when damaged or gone.</summary>
+    public static (byte[] Meta, byte[] Mime)? ReadRaw(string path, bool withMime = true)
+    {
+        Microsoft.Win32.SafeHandles.SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        using (handle)
+        {
+            if (!TryReadLayout(handle, out long mimeLength, out int metaLength))
+                return null;
+            var meta = new byte[metaLength];
+            RandomAccess.Read(handle, meta, mimeLength);
+            byte[] mime = [];
+            if (withMime)
+            {
+                mime = new byte[mimeLength];
+                RandomAccess.Read(handle, mime, 0);
+            }
+            return (meta, mime);
+        }
+    }
+
     /// <summary>Reads a whole queue file: meta and MIME. Null when damaged.</summary>
     public static (InboundMessage Message, byte[] Mime)? Read(string path)
     {

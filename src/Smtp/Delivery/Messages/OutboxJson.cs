@@ -56,12 +56,23 @@ internal static class OutboxJson
     /// <summary>A message stored beside its MIME (embedded queue file, JSON without <c>mime</c>).</summary>
     public static OutboxMessage? FromStored(string id, ReadOnlySpan<byte> json, ReadOnlyMemory<byte> mime, out string? error)
     {
-        var message = Parse(id, json, out error);
-        if (message is null)
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException e)
+        {
+            error = "invalid JSON: " + e.Message;
             return null;
-        if (!mime.IsEmpty)
-            message.Mime = mime;
-        return Validate(message, out error);
+        }
+        if (node is not JsonObject obj)
+        {
+            error = "the message is not a JSON object";
+            return null;
+        }
+        obj.Remove("mime");
+        return Validate(new OutboxMessage(id, obj, mime), out error);
     }
 
     /// <summary>One outbox message per recipient of mail received over SMTP (what MailerQ would publish to the inbox).</summary>

@@ -25,6 +25,12 @@ internal sealed class OutboxMessage
     /// <summary>The raw RFC 5322 message; empty when the message names a <c>key</c> instead.</summary>
     public ReadOnlyMemory<byte> Mime { get; set; }
 
+    /// <summary>
+    /// Why this message cannot be delivered at all (unparsable JSON, no recipient, damaged queue entry): the engine
+    /// reports it as MailerQ's <c>process</c>/<c>invalid</c> result instead of dropping it. Null for a good message.
+    /// </summary>
+    public string? InvalidReason { get; init; }
+
     /// <summary>MAIL FROM; empty for the null sender.</summary>
     public string Envelope => OutboxJson.String(Json, "envelope") ?? "";
 
