@@ -160,7 +160,7 @@ internal static class KnownKeys
         new("dns-buffersize", null),
         new("dns-rotate", null),
         new("dsn-advertise", null),
-        new("dsn-notify", "FAILURE"),
+        new("dsn-notify", "FAILURE", KnownKeyFlags.List),
         new("dsn-ret", "HDRS"),
 
         // Spool directory (5.13/spool-directory.md) and plugins.
