@@ -61,6 +61,29 @@ internal sealed class HttpServer : IAsyncDisposable
     public long RejectedConnections => Interlocked.Read(ref _rejected);
     private long _rejected;
 
+    /// <summary>Responses sent, by status class: index 1 = 1xx … 5 = 5xx (index 0 unused). For <c>/metrics</c>.</summary>
+    private readonly long[] _responsesByClass = new long[6];
+
+    /// <summary>Responses sent with a status in <c><paramref name="statusClass"/>xx</c> (1…5), 503s to refused connections included.</summary>
+    public long ResponsesOfClass(int statusClass) =>
+        statusClass is >= 1 and <= 5 ? Interlocked.Read(ref _responsesByClass[statusClass]) + (statusClass == 5 ? RejectedConnections : 0) : 0;
+
+    internal void CountResponse(int status)
+    {
+        int statusClass = status / 100;
+        if (statusClass is >= 1 and <= 5) Interlocked.Increment(ref _responsesByClass[statusClass]);
+    }
+
+    /// <summary>Adds the open connections into <paramref name="counts"/>, indexed by <see cref="ConnectionPhase"/>.</summary>
+    internal void CountConnectionsByPhase(Span<long> counts)
+    {
+        foreach (var pair in _connections)
+        {
+            int phase = (int)pair.Value.Phase;
+            if (phase < counts.Length) counts[phase]++;
+        }
+    }
+
     /// <summary>The addresses actually bound (port 0 resolved), in endpoint order.</summary>
     public IReadOnlyList<IPEndPoint> BoundEndPoints =>
         _listeners.ConvertAll(l => (IPEndPoint)l.Socket.LocalEndPoint!);

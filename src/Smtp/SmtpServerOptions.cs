@@ -62,7 +62,7 @@ internal sealed class SmtpServerOptions
     public SmtpCounters Counters { get; set; } = new();
 
     /// <summary>Our name in the greeting and EHLO reply.</summary>
-    public string HostName { get; set; } = Dns.GetHostName();
+    public string HostName { get; set; } = System.Net.Dns.GetHostName();
 
     /// <summary><c>dsn-advertise</c>.</summary>
     public bool AdvertiseDsn { get; set; } = true;

@@ -5,7 +5,7 @@ namespace MailerQ.Www.Core.Config;
 
 /// <summary>
 /// The config keys MailerQ 5.13 documents (../shared/mailerq-reference.md section 2) plus our own
-/// <c>data-directory</c> and <c>www-pam-service</c>. Anything else draws an "unknown key, ignored" warning,
+/// <c>data-directory</c>, <c>www-pam-service</c> and <c>dns-servers</c>. Anything else draws an "unknown key, ignored" warning,
 /// because MailerQ configs carry many keys this program does not implement (CONTRACT.md "Config file").
 /// </summary>
 /// <remarks>
@@ -159,8 +159,10 @@ internal static class KnownKeys
         new("dns-sockets", null),
         new("dns-buffersize", null),
         new("dns-rotate", null),
+        // Ours: the resolvers to ask (ip[:port] list); unset = the system's /etc/resolv.conf.
+        new("dns-servers", null, KnownKeyFlags.List),
         new("dsn-advertise", null),
-        new("dsn-notify", "FAILURE"),
+        new("dsn-notify", "FAILURE", KnownKeyFlags.List),
         new("dsn-ret", "HDRS"),
 
         // Spool directory (5.13/spool-directory.md) and plugins.

@@ -13,6 +13,7 @@ using MailerQ.Www.Core.Tls;
 using MailerQ.Www.Auth.Crypt;
 using MailerQ.Www.Host.Mail;
 using MailerQ.Www.Host.Web;
+using MailerQ.Www.Host.Web.Api;
 using MailerQ.Www.Host.Web.Auth;
 
 namespace MailerQ.Www.Host.Hosting;
@@ -55,15 +56,31 @@ internal static class MailerQProgram
             chain?.Dispose();
             return Report(diagnostics);
         }
-        var auth = new ConsoleAuth(chain!);
+        var authResults = new AuthResultCounters();
+        var auth = new ConsoleAuth(chain!, results: authResults);
 
         // Building the server loads certificates and cipher lists, so --check-config validates them too;
         // nothing is bound until Start.
         var metrics = new MetricsRegistry();
         // Chunks carry their WebSocket frame header, so each subscriber writes the same buffer.
         var trace = new TraceBus(new TraceBusOptions { FramePrefix = WebSocketFrameWriter.TracePrefix });
-        var server = BuildServer(www, config, auth, metrics, trace, out var tls);
+        // The overview numbers: the delivery engine records into it, /api/stats and /metrics read it.
+        var overview = new OverviewCounters();
+        var services = new ConsoleServices
+        {
+            Overview = overview,
+            Metrics = metrics,
+            Identity = new Lazy<ConsoleIdentity>(() => ConsoleIdentity.From(www)),
+            AuthResults = authResults,
+            RenderUserAgent = www.RenderUserAgent,
+        };
+        var server = BuildServer(www, config, auth, metrics, trace, services, out var tls);
         var smtp = server is null ? null : MailSetup.Build(config, general, trace, metrics, checkOnly: command.CheckConfig);
+        if (smtp is not null)
+        {
+            services.Smtp = smtp.Options;
+            services.Queues = new QueueSizes(smtp.Options.Queue);
+        }
         if (server is null || command.CheckConfig || diagnostics.HasErrors)
         {
             tls?.Dispose();
@@ -138,7 +155,7 @@ internal static class MailerQProgram
         }
     }
 
-    private static HttpServer? BuildServer(WwwSettings www, ConfigSet config, ConsoleAuth auth, MetricsRegistry metrics, TraceBus trace, out TlsCertificateSource? tls)
+    private static HttpServer? BuildServer(WwwSettings www, ConfigSet config, ConsoleAuth auth, MetricsRegistry metrics, TraceBus trace, ConsoleServices services, out TlsCertificateSource? tls)
     {
         tls = null;
         var options = new HttpServerOptions { MaxConnections = www.Connections };
@@ -163,8 +180,9 @@ internal static class MailerQProgram
         if (options.Endpoints.Count == 0)
             Log.Warning("mailerq", "console disabled: www-port is 0 or empty and www-secure-port is unset");
         var webSockets = new WebSocketEndpoint(new WebSocketOptions(), trace, metrics, AuthorizeWebSocket);
-        var application = new ConsoleApplication(www, auth, webSockets);
+        var application = new ConsoleApplication(www, auth, webSockets, services);
         var server = new HttpServer(options, application.HandleAsync);
+        services.Http = server;
         metrics.Observe("http.connections", () => server.Limiter.Current);
         metrics.Observe("trace.subscribers", () => trace.SubscriberCount);
         metrics.Observe("trace.chunks", () => trace.PublishedChunks);

@@ -4,14 +4,17 @@ using MailerQ.Www.Http.Parsing;
 using MailerQ.Www.Http.Routing;
 using MailerQ.Www.Http.StaticFiles;
 using MailerQ.Www.Http.WebSockets;
+using MailerQ.Www.Host.Web.Api;
 using MailerQ.Www.Host.Web.Auth;
+using MailerQ.Www.Host.Web.Metrics;
+using MailerQ.Www.Host.Web.Render;
 
 namespace MailerQ.Www.Host.Web;
 
 /// <summary>
-/// The console's request pipeline: fixed routes first (<c>/healthz</c>, later the API), then the
-/// static files of <c>www-dir</c>. Later issues add login and CSRF checks in front of the
-/// protected prefixes, decided before routing (contract).
+/// The console's request pipeline: the login gate for protected prefixes (decided before routing,
+/// contract), fixed routes (<c>/healthz</c>, login, the read API, <c>/metrics</c>, <c>/render/</c>), then the
+/// static files of <c>www-dir</c>. Routes are listed in docs/console-api.md.
 /// </summary>
 internal sealed class ConsoleApplication : IDisposable
 {
@@ -20,7 +23,7 @@ internal sealed class ConsoleApplication : IDisposable
 
     private readonly ConsoleAuth _auth;
 
-    public ConsoleApplication(WwwSettings settings, ConsoleAuth auth, WebSocketEndpoint? webSockets = null)
+    public ConsoleApplication(WwwSettings settings, ConsoleAuth auth, WebSocketEndpoint? webSockets = null, ConsoleServices? services = null)
     {
         _auth = auth;
         _static = new StaticFileEndpoint(settings.Dir, settings.CacheControl);
@@ -29,6 +32,22 @@ internal sealed class ConsoleApplication : IDisposable
         _router.Map(HttpMethod.Post, "/api/logout", auth.LogoutAsync);
         _router.Map(HttpMethod.Get, "/api/whoami", auth.WhoAmIAsync);
         if (webSockets is not null) _router.Map(HttpMethod.Get, "/ws", webSockets.HandleAsync);
+        if (services is not null) MapReadApi(services);
+    }
+
+    /// <summary>The console's read API (CONTRACT.md "Console API"); everything here is behind the gate.</summary>
+    private void MapReadApi(ConsoleServices services)
+    {
+        var stats = new StatsEndpoint(services);
+        var sessions = new SessionsEndpoint(services);
+        _router.Map(HttpMethod.Get, "/api/stats", stats.StatsAsync);
+        _router.Map(HttpMethod.Get, "/api/stats/history", stats.HistoryAsync);
+        _router.Map(HttpMethod.Get, "/api/smtp/sessions", sessions.ListAsync);
+        _router.MapPrefix(HttpMethod.Get, "/api/smtp/sessions/", sessions.TranscriptAsync);
+        _router.MapPrefix(HttpMethod.Get, "/api/messages/", new MessagesEndpoint(services).HandleAsync);
+        _router.MapPrefix(HttpMethod.Get, "/render/", new RenderEndpoint(services).HandleAsync);
+        _router.Map(HttpMethod.Get, "/api/cluster", new ClusterEndpoint(services).HandleAsync);
+        _router.Map(HttpMethod.Get, "/metrics", new PrometheusEndpoint(services).HandleAsync);
     }
 
     public ValueTask HandleAsync(HttpContext context)

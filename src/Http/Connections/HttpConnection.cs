@@ -52,6 +52,9 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
     private bool _upgraded;
     private volatile WebSocketSession? _webSocket;
 
+    /// <summary>Where the connection is now, for <c>/metrics</c>' connections-by-state.</summary>
+    internal ConnectionPhase Phase => _phase;
+
     public HttpConnection(HttpServer server, Socket socket, HttpEndpoint endpoint, long id)
     {
         _server = server;
@@ -329,6 +332,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
     {
         _upgraded = true;
         _context.Response.CloseConnection = true;
+        _server.CountResponse(101);
         WebSocketHandshake.WriteResponse(_output, _context.Request.SecWebSocketKey);
         try
         {
@@ -357,8 +361,11 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
         return status;
     }
 
-    private void WriteResponseHead(bool keepAlive) =>
+    private void WriteResponseHead(bool keepAlive)
+    {
+        _server.CountResponse(_context.Response.StatusCode);
         ResponseWriter.Write(_output, _context.Response, _context.Request, keepAlive, _endpoint.ResponseHeaders);
+    }
 
     private async ValueTask<bool> WriteFileBodyAsync(string path, long length)
     {

@@ -35,13 +35,17 @@ internal sealed class ConsoleAuth
     private readonly BasicAuthCache _basicCache;
     private readonly LoginAuditor _audit = new();
 
-    public ConsoleAuth(AuthChain chain, TimeProvider? time = null)
+    public ConsoleAuth(AuthChain chain, TimeProvider? time = null, AuthResultCounters? results = null)
     {
         _chain = chain;
+        Results = results ?? new AuthResultCounters();
         _sessions = new SessionStore(time);
         _throttle = new LoginThrottle(time);
         _basicCache = new BasicAuthCache(time);
     }
+
+    /// <summary>Login results by scheme, for <c>/metrics</c>.</summary>
+    public AuthResultCounters Results { get; }
 
     /// <summary>The sessions (tests, metrics).</summary>
     public SessionStore Sessions => _sessions;
@@ -107,10 +111,12 @@ internal sealed class ConsoleAuth
             if (!decision.Allowed)
             {
                 _audit.LockedOut(user, client, decision.RetryAfterSeconds);
+                Results.CountLockout();
                 SetTooMany(response, decision.RetryAfterSeconds);
                 return false;
             }
             var result = await AuthenticateAsync(user, password).ConfigureAwait(false);
+            Results.Count(result);
             if (result.Accepted)
             {
                 _throttle.RecordSuccess(user);
@@ -145,11 +151,13 @@ internal sealed class ConsoleAuth
         if (!decision.Allowed)
         {
             _audit.LockedOut(login.UserName, client, decision.RetryAfterSeconds);
+            Results.CountLockout();
             SetTooMany(response, decision.RetryAfterSeconds);
             return;
         }
 
         var result = await AuthenticateAsync(login.UserName, login.Password).ConfigureAwait(false);
+        Results.Count(result);
         if (!result.Accepted)
         {
             _throttle.RecordFailure(login.UserName, client);
