@@ -11,7 +11,7 @@ namespace MailerQ.Www.Smtp.Client;
 internal sealed class SmtpClientOptions
 {
     /// <summary>Our name in EHLO/HELO (MailerQ's <c>mtanames</c> per local IP).</summary>
-    public string HeloName { get; set; } = Dns.GetHostName();
+    public string HeloName { get; set; } = System.Net.Dns.GetHostName();
 
     /// <summary>Source address to bind; null lets the OS choose.</summary>
     public IPAddress? LocalAddress { get; set; }

@@ -20,7 +20,7 @@ internal sealed class DeliveryOptions
     public IReadOnlyList<IPAddress> DefaultIps { get; init; } = [];
 
     /// <summary>EHLO name when <c>mtanames</c> has none for the source IP: this host's name.</summary>
-    public string HostName { get; init; } = Dns.GetHostName();
+    public string HostName { get; init; } = System.Net.Dns.GetHostName();
 
     /// <summary>Messages being worked on at once (MailerQ's <c>rabbitmq-qos</c>, default 1000).</summary>
     public int MaxInFlight { get; init; } = 1000;

@@ -14,7 +14,7 @@ internal sealed class DsnOptions
 
     public DsnReturn Return { get; init; } = DsnReturn.Headers;
 
-    public string HostName { get; init; } = Dns.GetHostName();
+    public string HostName { get; init; } = System.Net.Dns.GetHostName();
 
     public static DsnOptions Read(ConfigSet config, string hostName)
     {
