@@ -169,6 +169,49 @@ public sealed class SmtpSinkDeliveryTests
     }
 
     [Fact]
+    public async Task Phase_timeouts_run_on_the_injected_clock()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var options = Options(o =>
+        {
+            o.Time = time;
+            o.GreetingTimeout = TimeSpan.FromMinutes(5);
+        });
+
+        var connecting = SmtpClientConnection.ConnectAsync((IPEndPoint)listener.LocalEndpoint, "mx.test", options, CancellationToken.None);
+        using var accepted = await listener.AcceptSocketAsync();
+        // Only the fake clock can end the wait; advance it until the client, now reading the greeting, gives up.
+        for (int i = 0; i < 500 && !connecting.IsCompleted; i++)
+        {
+            time.Advance(TimeSpan.FromMinutes(5));
+            await Task.WhenAny(connecting, Task.Delay(10));
+        }
+
+        var (connection, failure) = await connecting;
+        Assert.Null(connection);
+        Assert.Equal(DeliveryStates.Intro, failure!.State);
+        Assert.Equal(DeliveryResults.Timeout, failure.Result);
+        // The result is stamped by the same clock (FakeTimeProvider starts in 2000).
+        Assert.Equal(2000, failure.Time.Year);
+    }
+
+    [Fact]
+    public async Task The_caller_cancelling_throws_instead_of_reporting_a_result()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var cts = new CancellationTokenSource();
+
+        var connecting = SmtpClientConnection.ConnectAsync((IPEndPoint)listener.LocalEndpoint, "mx.test", Options(), cts.Token);
+        using var accepted = await listener.AcceptSocketAsync();
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connecting);
+    }
+
+    [Fact]
     public async Task A_refused_connection_fails_at_connect_and_counts_as_tried()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
