@@ -381,7 +381,7 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
             var outcome = await RoundTripAsync(_options.MailTimeout, ct).ConfigureAwait(false);
             if (outcome != IoOutcome.Ok)
                 return Failed(state, outcome);
-            return _reply.Code == 235 ? null : Rejected(state);
+            return _reply.Code / 100 == 2 ? null : Rejected(state);
         }
 
         var command = new CommandLineWriter(_output!.GetSpan(16));
@@ -399,7 +399,7 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
         var last = await RoundTripAsync(_options.MailTimeout, ct).ConfigureAwait(false);
         if (last != IoOutcome.Ok)
             return Failed(state, last);
-        return _reply.Code == 235 ? null : Rejected(state);
+        return _reply.Code / 100 == 2 ? null : Rejected(state);
     }
 
     /// <summary>Writes <paramref name="prefix"/> and base64 of the secret, clearing every buffer that held it; the transcript shows stars.</summary>
