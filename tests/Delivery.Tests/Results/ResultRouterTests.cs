@@ -156,6 +156,27 @@ public sealed class ResultRouterTests
     }
 
     [Fact]
+    public async Task Message_found_expired_before_an_attempt_fails_with_a_bounce_quoting_its_last_reply()
+    {
+        var router = Router(AllQueues);
+        var message = TestMessages.Simple();
+        await Complete(router, message, TestMessages.Temporary(_time.GetUtcNow(), 452, "4.2.2"));
+        _publisher.Messages.Clear();
+        _time.Advance(TimeSpan.FromDays(2));
+        Assert.True(router.Policy.IsExpired(message, _time.GetUtcNow()));
+
+        var disposition = await Complete(router, message, RetryPolicy.TimeoutResult(_time.GetUtcNow(), "message expired"));
+        Assert.Equal(ResultKind.Failed, disposition.Kind);
+        Assert.Equal(["results", "failure", "outbox"], _publisher.Queues);
+        var results = _publisher.Single("failure").Root.GetProperty("results");
+        Assert.Equal(["rcptto", "process"], results.EnumerateArray().Select(r => r.GetProperty("state").GetString()));
+        var bounce = Encoding.UTF8.GetString(_publisher.Single("outbox").Mime);
+        Assert.Contains("Status: 5.4.7", bounce, StringComparison.Ordinal);
+        Assert.Contains("Diagnostic-Code: smtp; 452 4.2.2 Try again later", bounce, StringComparison.Ordinal);
+        Assert.Contains("Remote-MTA: dns; mx.example.org", bounce, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Explicitly_fatal_result_without_a_code_fails_at_once()
     {
         var router = Router(AllQueues);

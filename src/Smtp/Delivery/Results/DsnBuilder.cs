@@ -162,8 +162,15 @@ internal sealed class DsnBuilder
             return null;
         if (ret == DsnReturn.Full)
         {
-            using var stream = new MemoryStream(mime.ToArray(), writable: false);
-            return new MessagePart("rfc822") { Message = MimeMessage.Load(stream) };
+            try
+            {
+                using var stream = new MemoryStream(mime.ToArray(), writable: false);
+                return new MessagePart("rfc822") { Message = MimeMessage.Load(stream) };
+            }
+            catch (FormatException)
+            {
+                // Not parseable as a message: return what can be returned, the header (RFC 3461 section 4.3 allows less than asked).
+            }
         }
         var header = ExtractedFields.HeaderBlock(mime.Span);
         // MimeKit models text/rfc822-headers as a message part whose message has a header and no body.
