@@ -107,40 +107,52 @@ internal sealed class DsnBuilder
         return message;
     }
 
-    /// <summary>RFC 3464 section 2.2 per-message fields, then section 2.3 per-recipient fields.</summary>
+    /// <summary>
+    /// RFC 3464 section 2.2 per-message fields, a blank line, then the section 2.3 per-recipient fields. Written by
+    /// hand rather than through <see cref="MessageDeliveryStatus.StatusGroups"/>, which ends the content with an extra
+    /// blank line that parsers (MimeKit's own) read as a third, empty group.
+    /// </summary>
     private static MessageDeliveryStatus DeliveryStatus(OutboxMessage original, DsnAction action, AttemptResult reported,
         DsnRequest request, string status, string host, DateTimeOffset now, DateTimeOffset? retryUntil)
     {
-        var part = new MessageDeliveryStatus();
-        var perMessage = new HeaderList();
+        var sb = new StringBuilder(512);
         if (request.EnvelopeId is { } envid)
-            perMessage.Add("Original-Envelope-Id", envid);
-        perMessage.Add("Reporting-MTA", "dns; " + host);
-        perMessage.Add("Arrival-Date", DateUtils.FormatDate(original.FirstSeen(now)));
-        part.StatusGroups.Add(perMessage);
+            Field(sb, "Original-Envelope-Id", envid);
+        Field(sb, "Reporting-MTA", "dns; " + host);
+        Field(sb, "Arrival-Date", DateUtils.FormatDate(original.FirstSeen(now)));
+        sb.Append("\r\n");
 
-        var recipient = new HeaderList();
         if (request.OriginalRecipient is { } orcpt)
-            recipient.Add("Original-Recipient", orcpt.Contains(';', StringComparison.Ordinal) ? orcpt : "rfc822;" + orcpt);
-        recipient.Add("Final-Recipient", "rfc822;" + original.Recipient);
-        recipient.Add("Action", action switch
+            Field(sb, "Original-Recipient", orcpt.Contains(';', StringComparison.Ordinal) ? orcpt : "rfc822;" + orcpt);
+        Field(sb, "Final-Recipient", "rfc822;" + original.Recipient);
+        Field(sb, "Action", action switch
         {
             DsnAction.Failed => "failed",
             DsnAction.Delayed => "delayed",
             _ => "delivered",
         });
-        recipient.Add("Status", status);
+        Field(sb, "Status", status);
         if (reported.Mta is { Length: > 0 } mta)
-            recipient.Add("Remote-MTA", "dns; " + mta);
+            Field(sb, "Remote-MTA", "dns; " + mta);
         else if (reported.To is { Length: > 0 } ip)
-            recipient.Add("Remote-MTA", "dns; [" + ip + "]");
+            Field(sb, "Remote-MTA", "dns; [" + ip + "]");
         if (reported.Code > 0)
-            recipient.Add("Diagnostic-Code", "smtp; " + SmtpReply(reported));
-        recipient.Add("Last-Attempt-Date", DateUtils.FormatDate(reported.Time == default ? now : reported.Time));
+            Field(sb, "Diagnostic-Code", "smtp; " + SmtpReply(reported));
+        Field(sb, "Last-Attempt-Date", DateUtils.FormatDate(reported.Time == default ? now : reported.Time));
         if (action == DsnAction.Delayed && retryUntil is { } until)
-            recipient.Add("Will-Retry-Until", DateUtils.FormatDate(until));
-        part.StatusGroups.Add(recipient);
-        return part;
+            Field(sb, "Will-Retry-Until", DateUtils.FormatDate(until));
+
+        var bytes = Encoding.ASCII.GetBytes(sb.ToString());
+        return new MessageDeliveryStatus { Content = new MimeContent(new MemoryStream(bytes, writable: false)) };
+    }
+
+    /// <summary>One field on one line, US-ASCII as RFC 3464 section 2.1.1 requires (other characters become '?').</summary>
+    private static void Field(StringBuilder sb, string name, string value)
+    {
+        sb.Append(name).Append(": ");
+        foreach (char c in OneLine(value))
+            sb.Append(c is >= ' ' and < (char)0x7f ? c : '?');
+        sb.Append("\r\n");
     }
 
     /// <summary>RET=FULL: message/rfc822; RET=HDRS: text/rfc822-headers; nothing when the MIME is not at hand (a <c>key</c> message).</summary>
@@ -150,8 +162,15 @@ internal sealed class DsnBuilder
             return null;
         if (ret == DsnReturn.Full)
         {
-            using var stream = new MemoryStream(mime.ToArray(), writable: false);
-            return new MessagePart("rfc822") { Message = MimeMessage.Load(stream) };
+            try
+            {
+                using var stream = new MemoryStream(mime.ToArray(), writable: false);
+                return new MessagePart("rfc822") { Message = MimeMessage.Load(stream) };
+            }
+            catch (FormatException)
+            {
+                // Not parseable as a message: return what can be returned, the header (RFC 3461 section 4.3 allows less than asked).
+            }
         }
         var header = ExtractedFields.HeaderBlock(mime.Span);
         // MimeKit models text/rfc822-headers as a message part whose message has a header and no body.

@@ -50,6 +50,27 @@ internal static class ResultJson
         message.Results.Add((JsonNode)attempt);
     }
 
+    /// <summary>
+    /// An attempt read back from <c>results[]</c> (what a requeued message remembers of earlier attempts): enough for a
+    /// bounce to quote the last reply. Missing fields stay empty.
+    /// </summary>
+    public static AttemptResult ReadAttempt(JsonObject attempt)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        return new AttemptResult
+        {
+            State = OutboxJson.String(attempt, "state") ?? DeliveryStates.Unknown,
+            Result = OutboxJson.String(attempt, "result") ?? DeliveryResults.Error,
+            Time = OutboxJson.Time(attempt["time"]) ?? default,
+            Mta = OutboxJson.String(attempt, "mta"),
+            From = OutboxJson.String(attempt, "from"),
+            To = OutboxJson.String(attempt, "to"),
+            Code = OutboxJson.Int(attempt, "code") ?? 0,
+            Status = OutboxJson.String(attempt, "status") is { Length: > 0 } status ? status : null,
+            Description = OutboxJson.String(attempt, "description") ?? "",
+        };
+    }
+
     /// <summary>The result JSON for the result queues: every property, <c>results</c>, <c>extracted</c>, and <c>mime</c> when <paramref name="includeMime"/>.</summary>
     public static byte[] Write(OutboxMessage message, bool includeMime)
     {

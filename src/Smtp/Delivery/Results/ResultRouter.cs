@@ -17,6 +17,9 @@ namespace MailerQ.Www.Smtp.Delivery.Results;
 /// </remarks>
 internal sealed class ResultRouter
 {
+    /// <summary>RFC 3463 X.4.7 "delivery time expired": the bounce's status when a message is given up for time or attempts.</summary>
+    private const string ExpiredStatus = "5.4.7";
+
     private readonly RetryPolicy _policy;
     private readonly ResultQueues _queues;
     private readonly DsnBuilder _dsn;
@@ -41,7 +44,11 @@ internal sealed class ResultRouter
 
     public RetryPolicy Policy => _policy;
 
-    /// <summary>Appends <paramref name="result"/> to the message's <c>results</c>, then routes the message.</summary>
+    /// <summary>
+    /// Appends <paramref name="result"/> to the message's <c>results</c> (do not also call <see cref="ResultJson.Append"/>
+    /// for it), then routes the message. For a message found expired before an attempt, pass
+    /// <see cref="RetryPolicy.TimeoutResult"/>: it fails with a bounce quoting the last real attempt.
+    /// </summary>
     public async ValueTask<ResultDisposition> CompleteAsync(OutboxMessage message, AttemptResult result, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -57,6 +64,9 @@ internal sealed class ResultRouter
             return ResultDisposition.Delivered(result);
         }
 
+        if (result is { State: DeliveryStates.Process, Result: DeliveryResults.Timeout })
+            return await FailAsync(message, result, LastRealAttempt(message) ?? result, ExpiredStatus, ct).ConfigureAwait(false);
+
         if (result.IsPermanent)
             return await FailAsync(message, result, result, null, ct).ConfigureAwait(false);
 
@@ -67,8 +77,7 @@ internal sealed class ResultRouter
                 : "message expired: maximum number of attempts reached";
             var timeout = RetryPolicy.TimeoutResult(now, why);
             ResultJson.Append(message, timeout);
-            // RFC 3463 X.4.7 "delivery time expired"; the bounce still quotes the last reply.
-            return await FailAsync(message, timeout, result, "5.4.7", ct).ConfigureAwait(false);
+            return await FailAsync(message, timeout, result, ExpiredStatus, ct).ConfigureAwait(false);
         }
 
         message.Json["nextattempt"] = new JsonObject { ["time"] = OutboxJson.FormatTime(next) };
@@ -114,6 +123,18 @@ internal sealed class ResultRouter
             return;
         await _publisher.PublishAsync(queue, bounce.Id, ResultJson.WriteOutbox(bounce), bounce.Mime, ct).ConfigureAwait(false);
         Log.Info("dsn", "bounce queued", $"id={message.Id} bounce={bounce.Id} action={action.ToString().ToLowerInvariant()} to={Log.Quote(message.Envelope)}");
+    }
+
+    /// <summary>The latest attempt before the one just appended, for the bounce to quote; null when there was none.</summary>
+    private static AttemptResult? LastRealAttempt(OutboxMessage message)
+    {
+        var results = message.Results;
+        for (int i = results.Count - 2; i >= 0; i--)
+        {
+            if (results[i] is JsonObject attempt && OutboxJson.String(attempt, "state") != DeliveryStates.Process)
+                return ResultJson.ReadAttempt(attempt);
+        }
+        return null;
     }
 
     /// <summary>Results carry the MIME only with <c>keepmime</c> (json-results.md).</summary>

@@ -25,6 +25,7 @@ internal sealed class SendLog : IDisposable
     private readonly Lock _gate = new();
     private readonly SendLogEntry?[] _ring;
     private readonly ITimer? _timer;
+    private readonly TimeProvider _time;
     private int _next;
     private int _count;
     private StreamWriter? _writer;
@@ -36,6 +37,7 @@ internal sealed class SendLog : IDisposable
         ArgumentNullException.ThrowIfNull(time);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Path = path;
+        _time = time;
         _ring = new SendLogEntry?[capacity];
         if (path is not null)
         {
@@ -79,7 +81,7 @@ internal sealed class SendLog : IDisposable
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(result);
-        var entry = Format(message, result, kind);
+        var entry = Format(message, result, kind, result.Time == default ? _time.GetUtcNow() : result.Time);
         lock (_gate)
         {
             _ring[_next] = entry;
@@ -196,7 +198,7 @@ internal sealed class SendLog : IDisposable
     /// <c>TIME ID DISPOSITION RECIPIENT STATE RESULT CODE STATUS attempt=N mta=IP remote=IP tags=T "DESCRIPTION"</c>;
     /// absent values are <c>-</c>, fields with blanks or quotes are quoted, the description always.
     /// </summary>
-    internal static SendLogEntry Format(OutboxMessage message, AttemptResult result, ResultKind kind)
+    internal static SendLogEntry Format(OutboxMessage message, AttemptResult result, ResultKind kind, DateTimeOffset time)
     {
         string disposition = kind switch
         {
@@ -206,7 +208,6 @@ internal sealed class SendLog : IDisposable
         };
         var tags = message.Tags;
         var sb = new StringBuilder(160);
-        var time = result.Time == default ? DateTimeOffset.UtcNow : result.Time;
         sb.Append(OutboxJson.FormatTime(time))
           .Append(' ').Append(Field(message.Id))
           .Append(' ').Append(disposition)
