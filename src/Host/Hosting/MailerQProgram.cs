@@ -14,6 +14,8 @@ using MailerQ.Www.Auth.Crypt;
 using MailerQ.Www.Host.Mail;
 using MailerQ.Www.Host.Web;
 using MailerQ.Www.Host.Web.Auth;
+using MailerQ.Www.Host.Web.Settings;
+using MailerQ.Www.Core.Settings;
 
 namespace MailerQ.Www.Host.Hosting;
 
@@ -46,6 +48,7 @@ internal static class MailerQProgram
         var config = ConfigLoader.Load(command, diagnostics);
         var www = WwwSettings.Read(config);
         var general = GeneralSettings.Read(config);
+        var database = SettingsSetup.Read(config, general);
         if (diagnostics.HasErrors) return Report(diagnostics);
 
         // --check-config validates the login lines but never creates the admin password file.
@@ -55,14 +58,29 @@ internal static class MailerQProgram
             chain?.Dispose();
             return Report(diagnostics);
         }
-        var auth = new ConsoleAuth(chain!);
+        // The delivery settings (throttles, pauses, …, REST API tokens): opened after the config is valid and before
+        // anything listens. settings.Current is the snapshot the delivery engine queries; SettingsCache.ReloadAsync is
+        // what the cluster's {"reload":true} calls. --check-config only validates database-address.
+        SettingsCache? settings = null;
+        if (!command.CheckConfig)
+        {
+            settings = await SettingsSetup.OpenAsync(database, config).ConfigureAwait(false);
+            if (settings is null)
+            {
+                chain?.Dispose();
+                return Report(diagnostics);
+            }
+        }
+        await using var settingsLifetime = settings;
+        var settingsApi = settings is null ? null : new SettingsApi(settings);
+        var auth = new ConsoleAuth(chain!) { BearerTokens = settingsApi };
 
         // Building the server loads certificates and cipher lists, so --check-config validates them too;
         // nothing is bound until Start.
         var metrics = new MetricsRegistry();
         // Chunks carry their WebSocket frame header, so each subscriber writes the same buffer.
         var trace = new TraceBus(new TraceBusOptions { FramePrefix = WebSocketFrameWriter.TracePrefix });
-        var server = BuildServer(www, config, auth, metrics, trace, out var tls);
+        var server = BuildServer(www, config, auth, metrics, trace, settingsApi, out var tls);
         var smtp = server is null ? null : MailSetup.Build(config, general, trace, metrics, checkOnly: command.CheckConfig);
         if (server is null || command.CheckConfig || diagnostics.HasErrors)
         {
@@ -138,7 +156,7 @@ internal static class MailerQProgram
         }
     }
 
-    private static HttpServer? BuildServer(WwwSettings www, ConfigSet config, ConsoleAuth auth, MetricsRegistry metrics, TraceBus trace, out TlsCertificateSource? tls)
+    private static HttpServer? BuildServer(WwwSettings www, ConfigSet config, ConsoleAuth auth, MetricsRegistry metrics, TraceBus trace, SettingsApi? settingsApi, out TlsCertificateSource? tls)
     {
         tls = null;
         var options = new HttpServerOptions { MaxConnections = www.Connections };
@@ -163,7 +181,7 @@ internal static class MailerQProgram
         if (options.Endpoints.Count == 0)
             Log.Warning("mailerq", "console disabled: www-port is 0 or empty and www-secure-port is unset");
         var webSockets = new WebSocketEndpoint(new WebSocketOptions(), trace, metrics, AuthorizeWebSocket);
-        var application = new ConsoleApplication(www, auth, webSockets);
+        var application = new ConsoleApplication(www, auth, webSockets, settingsApi);
         var server = new HttpServer(options, application.HandleAsync);
         metrics.Observe("http.connections", () => server.Limiter.Current);
         metrics.Observe("trace.subscribers", () => trace.SubscriberCount);

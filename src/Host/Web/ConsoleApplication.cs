@@ -5,6 +5,7 @@ using MailerQ.Www.Http.Routing;
 using MailerQ.Www.Http.StaticFiles;
 using MailerQ.Www.Http.WebSockets;
 using MailerQ.Www.Host.Web.Auth;
+using MailerQ.Www.Host.Web.Settings;
 
 namespace MailerQ.Www.Host.Web;
 
@@ -20,7 +21,7 @@ internal sealed class ConsoleApplication : IDisposable
 
     private readonly ConsoleAuth _auth;
 
-    public ConsoleApplication(WwwSettings settings, ConsoleAuth auth, WebSocketEndpoint? webSockets = null)
+    public ConsoleApplication(WwwSettings settings, ConsoleAuth auth, WebSocketEndpoint? webSockets = null, SettingsApi? settingsApi = null)
     {
         _auth = auth;
         _static = new StaticFileEndpoint(settings.Dir, settings.CacheControl);
@@ -29,6 +30,7 @@ internal sealed class ConsoleApplication : IDisposable
         _router.Map(HttpMethod.Post, "/api/logout", auth.LogoutAsync);
         _router.Map(HttpMethod.Get, "/api/whoami", auth.WhoAmIAsync);
         if (webSockets is not null) _router.Map(HttpMethod.Get, "/ws", webSockets.HandleAsync);
+        settingsApi?.Map(_router);
     }
 
     public ValueTask HandleAsync(HttpContext context)
