@@ -15,6 +15,8 @@ using MailerQ.Www.Host.Mail;
 using MailerQ.Www.Host.Web;
 using MailerQ.Www.Host.Web.Api;
 using MailerQ.Www.Host.Web.Auth;
+using MailerQ.Www.Host.Web.Settings;
+using MailerQ.Www.Core.Settings;
 
 namespace MailerQ.Www.Host.Hosting;
 
@@ -47,6 +49,7 @@ internal static class MailerQProgram
         var config = ConfigLoader.Load(command, diagnostics);
         var www = WwwSettings.Read(config);
         var general = GeneralSettings.Read(config);
+        var database = SettingsSetup.Read(config, general);
         if (diagnostics.HasErrors) return Report(diagnostics);
 
         // --check-config validates the login lines but never creates the admin password file.
@@ -56,8 +59,23 @@ internal static class MailerQProgram
             chain?.Dispose();
             return Report(diagnostics);
         }
+        // The delivery settings (throttles, pauses, …, REST API tokens): opened after the config is valid and before
+        // anything listens. settings.Current is the snapshot the delivery engine queries; SettingsCache.ReloadAsync is
+        // what the cluster's {"reload":true} calls. --check-config only validates database-address.
+        SettingsCache? settings = null;
+        if (!command.CheckConfig)
+        {
+            settings = await SettingsSetup.OpenAsync(database, config).ConfigureAwait(false);
+            if (settings is null)
+            {
+                chain?.Dispose();
+                return Report(diagnostics);
+            }
+        }
+        await using var settingsLifetime = settings;
+        var settingsApi = settings is null ? null : new SettingsApi(settings);
         var authResults = new AuthResultCounters();
-        var auth = new ConsoleAuth(chain!, results: authResults);
+        var auth = new ConsoleAuth(chain!, results: authResults) { BearerTokens = settingsApi };
 
         // Building the server loads certificates and cipher lists, so --check-config validates them too;
         // nothing is bound until Start.
@@ -73,6 +91,7 @@ internal static class MailerQProgram
             Identity = new Lazy<ConsoleIdentity>(() => ConsoleIdentity.From(www)),
             AuthResults = authResults,
             RenderUserAgent = www.RenderUserAgent,
+            Settings = settingsApi,
         };
         var server = BuildServer(www, config, auth, metrics, trace, services, out var tls);
         var smtp = server is null ? null : MailSetup.Build(config, general, trace, metrics, checkOnly: command.CheckConfig);

@@ -8,6 +8,7 @@ using MailerQ.Www.Host.Web.Api;
 using MailerQ.Www.Host.Web.Auth;
 using MailerQ.Www.Host.Web.Metrics;
 using MailerQ.Www.Host.Web.Render;
+using MailerQ.Www.Host.Web.Settings;
 
 namespace MailerQ.Www.Host.Web;
 
@@ -33,6 +34,7 @@ internal sealed class ConsoleApplication : IDisposable
         _router.Map(HttpMethod.Get, "/api/whoami", auth.WhoAmIAsync);
         if (webSockets is not null) _router.Map(HttpMethod.Get, "/ws", webSockets.HandleAsync);
         if (services is not null) MapReadApi(services);
+        services?.Settings?.Map(_router);
     }
 
     /// <summary>The console's read API (CONTRACT.md "Console API"); everything here is behind the gate.</summary>

@@ -35,4 +35,7 @@ internal sealed class ConsoleServices
     public QueueSizes? Queues { get; set; }
 
     public HttpServer? Http { get; set; }
+
+    /// <summary>The delivery settings routes (REST API v1, /api/throttles, /api/tokens); null without a settings database.</summary>
+    public Settings.SettingsApi? Settings { get; init; }
 }

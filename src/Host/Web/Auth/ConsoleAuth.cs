@@ -5,6 +5,7 @@ using System.Text;
 using MailerQ.Www.Auth;
 using MailerQ.Www.Auth.Sessions;
 using MailerQ.Www.Core.Buffers;
+using MailerQ.Www.Core.Logging;
 using MailerQ.Www.Http;
 using MailerQ.Www.Http.Parsing;
 using MailerQ.Www.Http.Responses;
@@ -46,6 +47,12 @@ internal sealed class ConsoleAuth
 
     /// <summary>Login results by scheme, for <c>/metrics</c>.</summary>
     public AuthResultCounters Results { get; }
+
+    /// <summary>
+    /// REST API tokens for <c>Authorization: Bearer</c> on <c>/v1/</c> (MailerQ 5.13/rest-api-v1.md); null = no
+    /// settings database, so every Bearer request is refused.
+    /// </summary>
+    public IBearerTokens? BearerTokens { get; set; }
 
     /// <summary>The sessions (tests, metrics).</summary>
     public SessionStore Sessions => _sessions;
@@ -97,6 +104,19 @@ internal sealed class ConsoleAuth
             }
             context.Principal = session;
             return true;
+        }
+
+        // Bearer tokens are for the REST API only; writes need no CSRF token since no browser sends one by itself.
+        if (request.Path.StartsWith("/v1/"u8) && TryGetBearer(request, out var token))
+        {
+            if (BearerTokens is { } tokens && tokens.TryVerify(token, out var tokenName))
+            {
+                context.Principal = new BearerLogin(tokenName);
+                return true;
+            }
+            Log.Info("auth", "bearer token refused", $"ip={context.RemoteEndPoint?.Address}");
+            SetUnauthorized(context);
+            return false;
         }
 
         if (TryGetBasic(request, out var user, out var password))
@@ -212,6 +232,7 @@ internal sealed class ConsoleAuth
     {
         Session s => s.User,
         CachedLogin b => b.User,
+        BearerLogin t => "token:" + t.TokenName,
         _ => null,
     };
 
@@ -281,6 +302,16 @@ internal sealed class ConsoleAuth
             }
         }
         return false;
+    }
+
+    /// <summary><c>Authorization: Bearer token</c> (RFC 6750 §2.1); the token as sent, trimmed.</summary>
+    private static bool TryGetBearer(HttpRequestHead request, out ReadOnlySpan<byte> token)
+    {
+        var value = request.Authorization;
+        token = default;
+        if (value.Length < 8 || !Ascii.EqualsIgnoreCase(value[..7], "Bearer "u8)) return false;
+        token = value[7..].Trim((byte)' ');
+        return !token.IsEmpty;
     }
 
     /// <summary><c>Authorization: Basic base64(user:password)</c> (RFC 7617), UTF-8.</summary>
