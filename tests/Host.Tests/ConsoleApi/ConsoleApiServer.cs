@@ -8,7 +8,7 @@ namespace MailerQ.Www.Host.Tests.ConsoleApi;
 
 /// <summary>
 /// One real <c>out/mailerq</c> for the console API tests, with <c>render-useragent</c> set and three messages
-/// sent to it with Debian's <c>swaks</c>: HTML with an inline image (multipart/related inside
+/// sent to it with Debian's <c>swaks</c>: HTML in KOI8-R, HTML with an inline image (multipart/related inside
 /// multipart/alternative, ISO-8859-1 quoted-printable), HTML alone (UTF-8 base64), and plain text.
 /// </summary>
 public sealed partial class ConsoleApiServer : IAsyncLifetime
@@ -32,6 +32,7 @@ public sealed partial class ConsoleApiServer : IAsyncLifetime
     public string RelatedId { get; private set; } = "";
     public string Base64HtmlId { get; private set; } = "";
     public string PlainId { get; private set; } = "";
+    public string Koi8Id { get; private set; } = "";
     public string Stderr => _process?.Stderr ?? "";
 
     public async ValueTask InitializeAsync()
@@ -61,6 +62,10 @@ public sealed partial class ConsoleApiServer : IAsyncLifetime
         Base64HtmlId = await SwaksAsync("base64.eml",
             "From: a@example.org\r\nTo: c@example.net\r\nSubject: base64\r\nMIME-Version: 1.0\r\n" +
             $"Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{html64}\r\n");
+        // KOI8-R needs the code-page encodings, which MimeKit registers itself ("Привет" = F0 D2 C9 D7 C5 D4).
+        Koi8Id = await SwaksAsync("koi8.eml",
+            "From: a@example.org\r\nTo: e@example.net\r\nSubject: koi8\r\nMIME-Version: 1.0\r\n" +
+            "Content-Type: text/html; charset=koi8-r\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n<b>=F0=D2=C9=D7=C5=D4</b>\r\n");
         PlainId = await SwaksAsync("plain.eml",
             "From: a@example.org\r\nTo: d@example.net\r\nSubject: plain\r\n\r\njust text\r\n");
     }

@@ -190,7 +190,7 @@ public sealed class ConsoleApiTests(ConsoleApiServer server) : IClassFixture<Con
         using var http = server.BasicClient();
         var all = await JsonAsync(await http.GetAsync("/api/smtp/sessions"));
         var ids = all.EnumerateArray().Select(s => s.GetProperty("id").GetInt64()).ToList();
-        Assert.True(ids.Count >= 3);
+        Assert.True(ids.Count >= 4);
         Assert.Equal(ids.OrderDescending(), ids);
         var one = await JsonAsync(await http.GetAsync("/api/smtp/sessions?limit=1"));
         Assert.Equal(ids[0], Assert.Single(one.EnumerateArray()).GetProperty("id").GetInt64());
@@ -240,6 +240,9 @@ public sealed class ConsoleApiTests(ConsoleApiServer server) : IClassFixture<Con
 
         var base64 = await http.GetAsync($"/api/messages/{server.Base64HtmlId}/html");
         Assert.Equal("<p>Привет, base64 ✓</p>", Encoding.UTF8.GetString(await base64.Content.ReadAsByteArrayAsync()).Trim());
+
+        var koi8 = await http.GetAsync($"/api/messages/{server.Koi8Id}/html");
+        Assert.Equal("<b>Привет</b>", Encoding.UTF8.GetString(await koi8.Content.ReadAsByteArrayAsync()).Trim());
     }
 
     [Fact]
