@@ -10,6 +10,13 @@ namespace MailerQ.Www.Host.Web.Render;
 /// </summary>
 internal static class StoredMessage
 {
+    static StoredMessage()
+    {
+        // MimeKit converts charsets with Encoding.GetEncoding; without the code-page provider .NET knows only
+        // the Unicode ones, ASCII and Latin-1, and KOI8-R, Windows-1251, Shift_JIS… would come out as Latin-1.
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+    }
+
     /// <summary>Length of a message id (<see cref="MessageIds"/>: UUIDv7 as 32 hex digits).</summary>
     public const int IdLength = 32;
 
