@@ -95,6 +95,7 @@ internal static class MailerQProgram
         };
         var server = BuildServer(www, config, auth, metrics, trace, services, out var tls);
         var smtp = server is null ? null : MailSetup.Build(config, general, trace, metrics, checkOnly: command.CheckConfig);
+        var delivery = smtp is null ? null : DeliverySetup.Read(config, smtp.Options.HostName);
         if (smtp is not null)
         {
             services.Smtp = smtp.Options;
@@ -120,6 +121,7 @@ internal static class MailerQProgram
             tlsSource?.Reload();
             smtp?.Options.Certificate?.Reload();
             reloader.Reload();
+            services.SendLog?.Reopen(); // logrotate
         });
         tlsSource?.WatchFiles();
         try
@@ -142,6 +144,10 @@ internal static class MailerQProgram
             await server.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
             return Report(diagnostics);
         }
+        using var stopDelivery = new CancellationTokenSource();
+        var outbound = await DeliverySetup.StartAsync(delivery!, config, smtp.Options.Queue, settings!, overview, trace, smtp.Options, stopDelivery.Token).ConfigureAwait(false);
+        settingsApi!.V1.Injector = outbound.Injector;
+        services.SendLog = outbound.SendLog;
         Log.Info("mailerq", "started", $"version={ProductInfo.Version} pid={Environment.ProcessId}");
 
         await stop.Task.ConfigureAwait(false);
@@ -149,6 +155,9 @@ internal static class MailerQProgram
         // Both stop accepting at once; SMTP transactions and HTTP responses in flight finish within the budget.
         await Task.WhenAll(server.StopAsync(ShutdownBudget), smtp.StopAsync(ShutdownBudget)).ConfigureAwait(false);
         await smtp.DisposeAsync().ConfigureAwait(false);
+        // Deliveries in flight finish their SMTP transaction (≤ 10 s); waiting ones stay queued for the next start.
+        stopDelivery.Cancel();
+        await outbound.DisposeAsync().ConfigureAwait(false);
         Log.Info("mailerq", "stopped");
         return ExitCodes.Ok;
     }

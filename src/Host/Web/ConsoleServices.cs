@@ -38,4 +38,7 @@ internal sealed class ConsoleServices
 
     /// <summary>The delivery settings routes (REST API v1, /api/throttles, /api/tokens); null without a settings database.</summary>
     public Settings.SettingsApi? Settings { get; init; }
+
+    /// <summary>The send log (the console's Logs page); set once delivery runs.</summary>
+    public MailerQ.Www.Smtp.Delivery.Results.SendLog? SendLog { get; set; }
 }

@@ -502,7 +502,7 @@ internal sealed class DeliveryEngine : IAsyncDisposable
             }
             try
             {
-                ResumeParkedIfDue();
+                await ResumeParkedIfDueAsync(ct).ConfigureAwait(false);
                 await CloseIdleAsync().ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -513,7 +513,7 @@ internal sealed class DeliveryEngine : IAsyncDisposable
     }
 
     /// <summary>Parked mail goes back to the outbox when the settings changed (a pause was lifted) or a pause expired.</summary>
-    private void ResumeParkedIfDue()
+    private async Task ResumeParkedIfDueAsync(CancellationToken ct)
     {
         if (_parts.ResumeParked is null)
             return;
@@ -526,7 +526,7 @@ internal sealed class DeliveryEngine : IAsyncDisposable
             _parked = 0;
             _parkedExpiry = DateTimeOffset.MaxValue;
         }
-        int moved = _parts.ResumeParked();
+        int moved = await _parts.ResumeParked(ct).ConfigureAwait(false);
         if (moved > 0)
             Log.Info("delivery", "parked messages back to the outbox", $"count={moved}");
     }

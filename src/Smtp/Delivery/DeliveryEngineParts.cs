@@ -31,7 +31,7 @@ internal sealed class DeliveryEngineParts
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 
     /// <summary>Moves parked mail back to the outbox; returns how many. Null = pauses never release parked mail (no parking queue).</summary>
-    public Func<int>? ResumeParked { get; init; }
+    public Func<CancellationToken, ValueTask<int>>? ResumeParked { get; init; }
 
     public OverviewCounters? Counters { get; init; }
 

@@ -58,7 +58,7 @@ internal sealed class DeliveryHarness : IAsyncDisposable
             Dns = new MxResolver(new DnsOptions(), TimeProvider.System),
             Results = router,
             Retry = retry ?? RetryPolicy.Default,
-            ResumeParked = () => queue.MoveAll(delivery.ParkingQueue, QueueNames.Outbox),
+            ResumeParked = _ => ValueTask.FromResult(queue.MoveAll(delivery.ParkingQueue, QueueNames.Outbox)),
             Counters = harness.Counters,
             ClientTemplate = template,
         });

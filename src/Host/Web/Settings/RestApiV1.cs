@@ -409,7 +409,23 @@ internal sealed class RestApiV1
                 w.WriteEndObject();
                 w.WriteEndObject();
             }
-            string id = await injector.InjectAsync(message.WrittenMemory, CancellationToken.None).ConfigureAwait(false);
+            string id;
+            try
+            {
+                id = await injector.InjectAsync(message.WrittenMemory, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (ArgumentException e)
+            {
+                // What the delivery engine could not use (e.g. the "responsive" mime object form).
+                ApiIo.Error(context.Response, 400, e.Message);
+                return;
+            }
+            catch (Exception e) when (e is IOException or MailerQ.Www.Smtp.Queue.BrokerUnavailableException or RabbitMQ.Client.Exceptions.BrokerUnreachableException or InvalidOperationException)
+            {
+                Log.Warning("settings", "inject failed", $"error={Log.Quote(e.Message)}");
+                ApiIo.Error(context.Response, 503, "the outbox is unavailable");
+                return;
+            }
             Log.Info("settings", "message injected", $"user={Log.Quote(ApiIo.UserOf(context))} id={Log.Quote(id)}");
             using var json = ApiIo.Json(context.Response);
             json.WriteStartObject();

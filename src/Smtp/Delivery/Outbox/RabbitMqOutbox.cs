@@ -169,6 +169,23 @@ internal sealed class RabbitMqOutbox : IOutboxReader, IQueuePublisher
         }
     }
 
+    /// <summary>Moves every message of queue <paramref name="from"/> to <paramref name="to"/> (resuming parked mail): get, publish, then ack.</summary>
+    public async ValueTask<int> MoveAllAsync(string from, string to, CancellationToken ct)
+    {
+        var connection = _connection ?? throw new InvalidOperationException("not started");
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct).ConfigureAwait(false);
+        await channel.QueueDeclareAsync(from, _options.Durable, exclusive: false, autoDelete: false, arguments: null, cancellationToken: ct).ConfigureAwait(false);
+        int moved = 0;
+        while (await channel.BasicGetAsync(from, autoAck: false, ct).ConfigureAwait(false) is { } item)
+        {
+            var properties = new BasicProperties(item.BasicProperties);
+            await channel.BasicPublishAsync(_options.Exchange, to, mandatory: true, properties, item.Body, ct).ConfigureAwait(false);
+            await channel.BasicAckAsync(item.DeliveryTag, multiple: false, ct).ConfigureAwait(false);
+            moved++;
+        }
+        return moved;
+    }
+
     private async Task DeclareAsync(IChannel channel, string queue, int? delaySeconds, CancellationToken ct)
     {
         if (!_declared.Add(queue))
