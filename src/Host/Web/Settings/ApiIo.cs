@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
 using MailerQ.Www.Core.Buffers;
+using MailerQ.Www.Core.Logging;
 using MailerQ.Www.Core.Settings;
 using MailerQ.Www.Http;
 using MailerQ.Www.Http.Responses;
+using MailerQ.Www.Http.Routing;
 using MailerQ.Www.Host.Web.Auth;
 
 namespace MailerQ.Www.Host.Web.Settings;
@@ -65,6 +67,27 @@ internal static class ApiIo
 
     /// <summary>Who made a change, for the log and the audit table.</summary>
     public static string UserOf(HttpContext context) => ConsoleAuth.UserOf(context) ?? "unknown";
+
+    /// <summary>
+    /// Wraps a settings handler so a refusal by the data answers 409 and a database failure 500 with a log line,
+    /// instead of the connection closing without an answer.
+    /// </summary>
+    public static HttpHandler Guard(HttpHandler handler) => async context =>
+    {
+        try
+        {
+            await handler(context).ConfigureAwait(false);
+        }
+        catch (SettingsConflictException ex)
+        {
+            Conflict(context.Response, ex);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or InvalidOperationException)
+        {
+            Log.Error("settings", "database error", $"path={Log.Quote(System.Text.Encoding.ASCII.GetString(context.Request.Path))} error={Log.Quote(ex.Message)}");
+            Error(context.Response, 500, "settings database error");
+        }
+    };
 
     /// <summary>Maps a refusal by the data (duplicate, IP in another pool) to 409.</summary>
     public static void Conflict(HttpResponse response, SettingsConflictException ex) => Error(response, 409, ex.Message);

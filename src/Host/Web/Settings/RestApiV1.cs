@@ -28,22 +28,22 @@ internal sealed class RestApiV1
 
     public void Map(Router router)
     {
-        router.Map(HttpMethod.Get, "/v1/pauses", GetPauses);
-        router.Map(HttpMethod.Post, "/v1/pauses", PostPauseAsync);
-        router.Map(HttpMethod.Delete, "/v1/pauses", DeletePauseAsync);
-        router.Map(HttpMethod.Get, "/v1/errors", GetErrors);
-        router.Map(HttpMethod.Post, "/v1/errors", PostErrorAsync);
-        router.Map(HttpMethod.Delete, "/v1/errors", DeleteErrorAsync);
-        router.Map(HttpMethod.Get, "/v1/pools", GetPools);
-        router.Map(HttpMethod.Post, "/v1/pools", PostPoolAsync);
-        router.Map(HttpMethod.Delete, "/v1/pools", DeletePoolAsync);
-        router.Map(HttpMethod.Get, "/v1/poolips", GetPoolIps);
-        router.Map(HttpMethod.Post, "/v1/poolips", PostPoolIpAsync);
-        router.Map(HttpMethod.Delete, "/v1/poolips", DeletePoolIpAsync);
-        router.Map(HttpMethod.Get, "/v1/suppressions", GetSuppressions);
-        router.Map(HttpMethod.Post, "/v1/suppressions", PostSuppressionAsync);
-        router.Map(HttpMethod.Delete, "/v1/suppressions", DeleteSuppressionAsync);
-        router.Map(HttpMethod.Post, "/v1/inject", InjectAsync);
+        router.Map(HttpMethod.Get, "/v1/pauses", ApiIo.Guard(GetPauses));
+        router.Map(HttpMethod.Post, "/v1/pauses", ApiIo.Guard(PostPauseAsync));
+        router.Map(HttpMethod.Delete, "/v1/pauses", ApiIo.Guard(DeletePauseAsync));
+        router.Map(HttpMethod.Get, "/v1/errors", ApiIo.Guard(GetErrors));
+        router.Map(HttpMethod.Post, "/v1/errors", ApiIo.Guard(PostErrorAsync));
+        router.Map(HttpMethod.Delete, "/v1/errors", ApiIo.Guard(DeleteErrorAsync));
+        router.Map(HttpMethod.Get, "/v1/pools", ApiIo.Guard(GetPools));
+        router.Map(HttpMethod.Post, "/v1/pools", ApiIo.Guard(PostPoolAsync));
+        router.Map(HttpMethod.Delete, "/v1/pools", ApiIo.Guard(DeletePoolAsync));
+        router.Map(HttpMethod.Get, "/v1/poolips", ApiIo.Guard(GetPoolIps));
+        router.Map(HttpMethod.Post, "/v1/poolips", ApiIo.Guard(PostPoolIpAsync));
+        router.Map(HttpMethod.Delete, "/v1/poolips", ApiIo.Guard(DeletePoolIpAsync));
+        router.Map(HttpMethod.Get, "/v1/suppressions", ApiIo.Guard(GetSuppressions));
+        router.Map(HttpMethod.Post, "/v1/suppressions", ApiIo.Guard(PostSuppressionAsync));
+        router.Map(HttpMethod.Delete, "/v1/suppressions", ApiIo.Guard(DeleteSuppressionAsync));
+        router.Map(HttpMethod.Post, "/v1/inject", ApiIo.Guard(InjectAsync));
     }
 
     // ---- pauses ------------------------------------------------------------------------------------

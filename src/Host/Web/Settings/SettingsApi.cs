@@ -32,7 +32,7 @@ internal sealed class SettingsApi : IBearerTokens
         V1.Map(router);
         Throttles.Map(router);
         Tokens.Map(router);
-        router.Map(HttpMethod.Get, "/api/audit", AuditAsync);
+        router.Map(HttpMethod.Get, "/api/audit", ApiIo.Guard(AuditAsync));
     }
 
     public bool TryVerify(ReadOnlySpan<byte> token, out string name) => _settings.Current.TryVerifyToken(token, out name);

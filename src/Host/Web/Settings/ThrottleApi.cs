@@ -20,11 +20,11 @@ internal sealed class ThrottleApi
 
     public void Map(Router router)
     {
-        router.Map(HttpMethod.Get, "/api/throttles", List);
-        router.Map(HttpMethod.Post, "/api/throttles", CreateAsync);
-        router.Map(HttpMethod.Get, "/api/throttles/effective", Effective);
-        router.MapPrefix(HttpMethod.Put, "/api/throttles/", UpdateAsync);
-        router.MapPrefix(HttpMethod.Delete, "/api/throttles/", DeleteAsync);
+        router.Map(HttpMethod.Get, "/api/throttles", ApiIo.Guard(List));
+        router.Map(HttpMethod.Post, "/api/throttles", ApiIo.Guard(CreateAsync));
+        router.Map(HttpMethod.Get, "/api/throttles/effective", ApiIo.Guard(Effective));
+        router.MapPrefix(HttpMethod.Put, "/api/throttles/", ApiIo.Guard(UpdateAsync));
+        router.MapPrefix(HttpMethod.Delete, "/api/throttles/", ApiIo.Guard(DeleteAsync));
     }
 
     private ValueTask List(HttpContext context)

@@ -29,9 +29,9 @@ internal sealed class TokenApi
 
     public void Map(Router router)
     {
-        router.Map(HttpMethod.Get, "/api/tokens", List);
-        router.Map(HttpMethod.Post, "/api/tokens", CreateAsync);
-        router.MapPrefix(HttpMethod.Delete, "/api/tokens/", DeleteAsync);
+        router.Map(HttpMethod.Get, "/api/tokens", ApiIo.Guard(List));
+        router.Map(HttpMethod.Post, "/api/tokens", ApiIo.Guard(CreateAsync));
+        router.MapPrefix(HttpMethod.Delete, "/api/tokens/", ApiIo.Guard(DeleteAsync));
     }
 
     private ValueTask List(HttpContext context)
