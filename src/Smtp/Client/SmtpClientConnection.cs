@@ -539,7 +539,8 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
                 return Failed(DeliveryStates.Message, flushed, stuffer.Written);
         }
         stuffer.Finish(_output!);
-        Transcript('c', $"[message data: {stuffer.Written} octets]");
+        if (_record is not null)
+            Transcript('c', $"[message data: {stuffer.Written} octets]");
         var end = await FlushAsync(_options.DataBlockTimeout).ConfigureAwait(false);
         if (end != IoOutcome.Ok)
             return Failed(DeliveryStates.Message, end, stuffer.Written);
