@@ -455,9 +455,9 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
         _record?.StartTransaction(envelope.MailFrom);
         _record?.AddRecipient(envelope.Recipient);
 
-        if (HasControl(envelope.MailFrom))
+        if (EnvelopeCommands.HasControl(envelope.MailFrom))
             return Result(DeliveryStates.MailFrom, DeliveryResults.Invalid, description: "envelope sender contains control characters", fatal: true);
-        if (envelope.Recipient.Length == 0 || HasControl(envelope.Recipient))
+        if (envelope.Recipient.Length == 0 || EnvelopeCommands.HasControl(envelope.Recipient))
             return Result(DeliveryStates.RcptTo, DeliveryResults.Invalid, description: "recipient is empty or contains control characters", fatal: true);
 
         // RFC 6531 section 3.2: a non-ASCII address (or a message that needs SMTPUTF8) cannot go to a server that
@@ -539,7 +539,8 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
                 return Failed(DeliveryStates.Message, flushed, stuffer.Written);
         }
         stuffer.Finish(_output!);
-        Transcript('c', $"[message data: {stuffer.Written} octets]");
+        if (_record is not null)
+            Transcript('c', $"[message data: {stuffer.Written} octets]");
         var end = await FlushAsync(_options.DataBlockTimeout).ConfigureAwait(false);
         if (end != IoOutcome.Ok)
             return Failed(DeliveryStates.Message, end, stuffer.Written);
@@ -555,16 +556,6 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
         SetState("accepted");
         return Result(DeliveryStates.Message, DeliveryResults.Accepted, _reply.Code, _reply.EnhancedStatus(), _reply.Description(),
             sentData: stuffer.Written, dsn: (_extensions & SmtpExtensions.Dsn) != 0);
-    }
-
-    private static bool HasControl(string address)
-    {
-        foreach (char c in address)
-        {
-            if (c < ' ' || c == '\u007f' || c == '<' || c == '>')
-                return true;
-        }
-        return false;
     }
 
     private static string StateOf(TransactionStep step) => step switch
@@ -596,30 +587,8 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
             case TransactionStep.Mail:
             {
                 var request = dsn ? envelope.Dsn : null;
-                var line = new CommandLineWriter(_output!.GetSpan(CommandLineWriter.Bound(envelope.MailFrom, request?.EnvId)));
-                line.Append("MAIL FROM:<"u8);
-                line.AppendUtf8(envelope.MailFrom);
-                line.Append(">"u8);
-                if ((_extensions & SmtpExtensions.Size) != 0)
-                {
-                    line.Append(" SIZE="u8);
-                    line.AppendNumber(size);
-                }
-                if (envelope.EightBit && (_extensions & SmtpExtensions.EightBitMime) != 0)
-                    line.Append(" BODY=8BITMIME"u8);
-                if (utf8)
-                    line.Append(" SMTPUTF8"u8);
-                if (request?.Ret is { } ret)
-                {
-                    if (ret.Equals("FULL", StringComparison.OrdinalIgnoreCase)) line.Append(" RET=FULL"u8);
-                    else if (ret.Equals("HDRS", StringComparison.OrdinalIgnoreCase)) line.Append(" RET=HDRS"u8);
-                }
-                if (request?.EnvId is { Length: > 0 } envId)
-                {
-                    line.Append(" ENVID="u8);
-                    line.AppendXText(envId);
-                }
-                line.Append("\r\n"u8);
+                var line = new CommandLineWriter(_output!.GetSpan(EnvelopeCommands.MailBound(envelope, request)));
+                EnvelopeCommands.WriteMail(ref line, envelope, _extensions, size, utf8, request);
                 Commit(ref line);
                 SetState("mail");
                 break;
@@ -627,33 +596,8 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
             case TransactionStep.Rcpt:
             {
                 var request = dsn ? envelope.Dsn : null;
-                var line = new CommandLineWriter(_output!.GetSpan(CommandLineWriter.Bound(envelope.Recipient, request?.Notify, request?.Orcpt)));
-                line.Append("RCPT TO:<"u8);
-                line.AppendUtf8(envelope.Recipient);
-                line.Append(">"u8);
-                if (request?.Notify is { Length: > 0 } notify && IsNotifyList(notify))
-                {
-                    line.Append(" NOTIFY="u8);
-                    line.AppendUtf8(notify.ToUpperInvariant());
-                }
-                if (request?.Orcpt is { Length: > 0 } orcpt)
-                {
-                    // RFC 3461 section 4.2: addr-type ";" xtext; a bare address is an rfc822 one.
-                    int semicolon = orcpt.IndexOf(';', StringComparison.Ordinal);
-                    line.Append(" ORCPT="u8);
-                    if (semicolon > 0 && Ascii.IsValid(orcpt.AsSpan(0, semicolon)) && !orcpt.AsSpan(0, semicolon).ContainsAny(' ', '=', '+'))
-                    {
-                        line.AppendUtf8(orcpt[..semicolon]);
-                        line.Append(";"u8);
-                        line.AppendXText(orcpt[(semicolon + 1)..]);
-                    }
-                    else
-                    {
-                        line.Append("rfc822;"u8);
-                        line.AppendXText(orcpt);
-                    }
-                }
-                line.Append("\r\n"u8);
+                var line = new CommandLineWriter(_output!.GetSpan(EnvelopeCommands.RcptBound(envelope, request)));
+                EnvelopeCommands.WriteRcpt(ref line, envelope, request);
                 Commit(ref line);
                 break;
             }
@@ -665,21 +609,6 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
                 break;
             }
         }
-    }
-
-    /// <summary>NEVER, or a comma list of SUCCESS, FAILURE, DELAY (RFC 3461 section 4.1); anything else is not sent.</summary>
-    private static bool IsNotifyList(string value)
-    {
-        if (value.Equals("NEVER", StringComparison.OrdinalIgnoreCase))
-            return true;
-        foreach (var range in value.AsSpan().Split(','))
-        {
-            var item = value.AsSpan()[range];
-            if (!item.Equals("SUCCESS", StringComparison.OrdinalIgnoreCase) && !item.Equals("FAILURE", StringComparison.OrdinalIgnoreCase)
-                && !item.Equals("DELAY", StringComparison.OrdinalIgnoreCase))
-                return false;
-        }
-        return true;
     }
 
     /// <summary>QUIT (RFC 5321 section 4.1.1.10) when the connection is still good, then close. Never throws for I/O.</summary>

@@ -174,14 +174,20 @@ public sealed class SmtpSinkDeliveryTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var sessions = new RecentSessions();
         var options = Options(o =>
         {
             o.Time = time;
             o.GreetingTimeout = TimeSpan.FromMinutes(5);
+            o.Sessions = sessions;
         });
 
         var connecting = SmtpClientConnection.ConnectAsync((IPEndPoint)listener.LocalEndpoint, "mx.test", options, CancellationToken.None);
         using var accepted = await listener.AcceptSocketAsync();
+        // The session is listed once the client is connected (its connect timer disarmed): from then on the
+        // clock can only end the greeting wait, not the connect.
+        for (int i = 0; i < 2000 && sessions.Count == 0; i++)
+            await Task.Delay(5);
         // Only the fake clock can end the wait; advance it until the client, now reading the greeting, gives up.
         for (int i = 0; i < 500 && !connecting.IsCompleted; i++)
         {
