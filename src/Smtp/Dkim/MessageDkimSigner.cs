@@ -135,7 +135,7 @@ internal sealed class MessageDkimSigner
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "From" };
         foreach (string name in DefaultHeaders)
         {
-            if (message.Headers.Contains(name) && seen.Add(name))
+            if (IsPresent(message, name) && seen.Add(name))
                 names.Add(name);
         }
         if (key.Headers is { } additional)
@@ -149,6 +149,11 @@ internal sealed class MessageDkimSigner
         }
         return names;
     }
+
+    /// <summary>MimeKit keeps a message's top-level Content-* fields on its body entity, and signs them from there.</summary>
+    private static bool IsPresent(MimeMessage message, string name) =>
+        message.Headers.Contains(name)
+        || (name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase) && message.Body is { } body && body.Headers.Contains(name));
 
     private static void WriteField(Stream output, Header header)
     {
