@@ -2,32 +2,30 @@
 // Plain ES module, no build step, no external resources; DOM is built with textContent only,
 // so nothing the server returns is ever parsed as HTML.
 
-const XHR = { 'X-Requested-With': 'XMLHttpRequest' }; // keeps browsers from showing their Basic-auth dialog
+import { $, EMPTY, api, h, numberFormat, onSessionEnded, session } from './js/core.js';
+
 const STATS_REFRESH_MS = 5000;
 
-/** Session state, in memory only: the CSRF token never touches storage. */
-const session = { user: null, csrf: null, host: null };
-
-/** Cleanup of the current view (timers), run before the next one renders. */
+/** Cleanup of the current view (timers, sockets), run before the next one renders. */
 let leaveView = () => {};
 
 const SETTINGS = 'settings';
 const ROUTES = [
   { path: 'overview', title: 'Overview', render: renderOverview },
-  { path: 'domains', title: 'Domains', text: 'Live delivery statistics per receiving domain: queues, remote IPs, effective throttles and warnings.' },
-  { path: 'mta-ips', title: 'MTA IPs', text: 'The local IP addresses this instance sends from, each with its hostname and live graph.' },
-  { path: 'tags', title: 'Tags', text: 'Recently used tags with their delivery and error counters.' },
-  { path: 'live-smtp', title: 'Live SMTP', text: 'Incoming and outgoing SMTP sessions as they happen, with the stored messages: Headers, Raw, HTML source and Rendered.' },
-  { path: 'logs', title: 'Logs', text: 'The send log, filtered by domain, MTA IP or tag.' },
+  { path: 'domains', title: 'Domains', module: 'domains', text: 'Live delivery statistics per receiving domain: queues, remote IPs, effective throttles and warnings.' },
+  { path: 'mta-ips', module: 'mta-ips', title: 'MTA IPs', text: 'The local IP addresses this instance sends from, each with its hostname and live graph.' },
+  { path: 'tags', module: 'tags', title: 'Tags', text: 'Recently used tags with their delivery and error counters.' },
+  { path: 'live-smtp', module: 'live-smtp', title: 'Live SMTP', text: 'Incoming and outgoing SMTP sessions as they happen, with the stored messages: Headers, Raw, HTML source and Rendered.' },
+  { path: 'logs', module: 'logs', title: 'Logs', text: 'The send log, filtered by domain, MTA IP or tag.' },
   { path: SETTINGS, title: 'Settings', render: renderSettingsIndex },
-  { path: 'settings/throttling', title: 'Email throttling', text: 'Limits on messages and connections per domain and MTA IP, applied without a restart.' },
-  { path: 'settings/paused', title: 'Paused deliveries', text: 'Paused MTA IP / domain pairs and tags, each with a Resume button.' },
-  { path: 'settings/forced-errors', title: 'Forced errors', text: 'Deliveries answered with a chosen SMTP error instead of being sent.' },
-  { path: 'settings/suppressions', title: 'Suppression list', text: 'Addresses and domains that never receive mail.' },
-  { path: 'settings/pools', title: 'IP pools', text: 'Named groups of MTA IPs that messages can be sent from.' },
-  { path: 'settings/local-addresses', title: 'Local addresses', text: 'Recipient addresses whose inbound mail is routed to the local queue.' },
-  { path: 'settings/dkim', title: 'DKIM keys', text: 'Signing keys per domain and selector, with the DNS record to publish. Available over HTTPS only.' },
-  { path: 'settings/tokens', title: 'REST API tokens', text: 'Bearer tokens for MailerQ’s REST API v1.' },
+  { path: 'settings/throttling', module: 'throttling', title: 'Email throttling', text: 'Limits on messages and connections per domain and MTA IP, applied without a restart.' },
+  { path: 'settings/paused', module: 'paused', title: 'Paused deliveries', text: 'Paused MTA IP / domain pairs and tags, each with a Resume button.' },
+  { path: 'settings/forced-errors', module: 'forced-errors', title: 'Forced errors', text: 'Deliveries answered with a chosen SMTP error instead of being sent.' },
+  { path: 'settings/suppressions', module: 'suppressions', title: 'Suppression list', text: 'Addresses and domains that never receive mail.' },
+  { path: 'settings/pools', module: 'pools', title: 'IP pools', text: 'Named groups of MTA IPs that messages can be sent from.' },
+  { path: 'settings/local-addresses', module: 'local-addresses', title: 'Local addresses', text: 'Recipient addresses whose inbound mail is routed to the local queue.' },
+  { path: 'settings/dkim', module: 'dkim', title: 'DKIM keys', text: 'Signing keys per domain and selector, with the DNS record to publish. Available over HTTPS only.' },
+  { path: 'settings/tokens', module: 'tokens', title: 'REST API tokens', text: 'Bearer tokens for MailerQ’s REST API v1.' },
 ];
 const TILES = [
   ['connects', 'Connects'],
@@ -38,30 +36,6 @@ const TILES = [
   ['notTried', 'Not tried'],
 ];
 const EMPTY = '–';
-
-const $ = (id) => document.getElementById(id);
-
-/** Creates an element with optional attributes and children (strings become text nodes). */
-function h(tag, attributes = {}, ...children) {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
-  element.append(...children);
-  return element;
-}
-
-/** fetch() with the console's headers; the CSRF token goes on every state-changing request. */
-function api(method, path, body) {
-  const headers = { ...XHR, Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET' && method !== 'HEAD' && session.csrf) headers['X-CSRF-Token'] = session.csrf;
-  return fetch(path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: 'same-origin',
-    cache: 'no-store',
-  });
-}
 
 // ---- Login -------------------------------------------------------------------------------------
 
@@ -187,7 +161,7 @@ function buildNav() {
 }
 
 function currentPath() {
-  return location.hash.replace(/^#\/?/, '').replace(/\/+$/, '');
+  return location.hash.replace(/^#\/?/, '').split('?')[0].replace(/\/+$/, '');
 }
 
 function route() {
@@ -210,14 +184,33 @@ function route() {
   const view = $('view');
   const heading = h('h1', { tabindex: '-1' }, target.title);
   view.replaceChildren(heading);
+  view.dataset.route = target.path;
   if (target.render) target.render(view);
-  else view.append(h('p', { class: 'lead' }, target.text), h('p', { class: 'placeholder' }, 'This page is not available yet.'));
+  else if (target.module) mountModule(target, view);
+  else view.append(h('p', { class: 'lead' }, target.text));
   document.title = `${target.title} · MailerQ`;
   // Move focus to the new page, as a full page load would, so screen readers announce it.
   heading.focus({ preventScroll: true });
 }
 
 // ---- Views -------------------------------------------------------------------------------------
+
+/**
+ * Pages live in js/pages/<module>.js and export `render(view, context)`, which may return a cleanup
+ * function (timers, sockets). A page that is not there yet shows its description.
+ */
+async function mountModule(target, view) {
+  let page;
+  try {
+    page = await import(`./js/pages/${target.module}.js`);
+  } catch {
+    view.append(h('p', { class: 'lead' }, target.text));
+    return;
+  }
+  if (view.dataset.route !== target.path) return; // the operator moved on while it loaded
+  const cleanup = page.render(view, { route: target, params: new URLSearchParams(location.hash.split('?')[1] ?? '') });
+  if (typeof cleanup === 'function') leaveView = cleanup;
+}
 
 function renderSettingsIndex(view) {
   view.append(h('p', { class: 'lead' }, 'Delivery settings, stored in the database and applied without a restart.'));
@@ -242,7 +235,7 @@ function renderOverview(view) {
     h('section', { class: 'chart', 'aria-label': 'Activity chart' }, h('p', { class: 'chart-empty' }, 'The chart of the last 60 seconds appears here.')),
   );
 
-  const format = new Intl.NumberFormat();
+  const format = numberFormat;
   let timer = 0;
   let active = true;
   const refresh = async () => {
@@ -275,6 +268,7 @@ function renderOverview(view) {
 // ---- Start -------------------------------------------------------------------------------------
 
 async function start() {
+  onSessionEnded(() => { if (session.user) showLogin('Your session has ended. Please log in again.'); });
   buildNav();
   $('login-form').addEventListener('submit', onLoginSubmit);
   $('logout').addEventListener('click', onLogout);
