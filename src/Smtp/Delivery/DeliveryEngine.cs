@@ -25,7 +25,7 @@ namespace MailerQ.Www.Smtp.Delivery;
 /// already waiting within a second. A slow route never blocks another: each message is its own task, bounded by
 /// <see cref="DeliveryOptions.MaxInFlight"/>.
 /// </remarks>
-internal sealed class DeliveryEngine : IAsyncDisposable
+internal sealed partial class DeliveryEngine : IAsyncDisposable
 {
     private static readonly TimeSpan Slice = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan DrainBudget = TimeSpan.FromSeconds(10);
