@@ -36,6 +36,8 @@ internal sealed partial class DeliveryEngine : IAsyncDisposable
     private readonly ConcurrentDictionary<RouteKey, DeliveryRoute> _routes = new();
     private readonly ConcurrentDictionary<RemoteKey, ThrottleState> _remotes = new();
     private readonly ConcurrentDictionary<Task, byte> _running = new();
+    /// <summary>All outbound connections together, for <c>smtp-connections-out</c>.</summary>
+    private readonly ThrottleState _outbound = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly Lock _parkGate = new();
@@ -172,10 +174,18 @@ internal sealed partial class DeliveryEngine : IAsyncDisposable
         if (destination is null)
             return routeFailure;
 
+        // Header edits come before signing, so the signature covers what is sent.
+        // (The stored message stays as it came, so a retry applies the edits once again, not on top.)
         ReadOnlyMemory<byte> mime = message.Mime;
+        if (message.Headers is { } edits)
+        {
+            mime = HeaderEditor.Apply(mime, edits, out string? editError);
+            if (editError is not null)
+                return Local(DeliveryStates.Process, DeliveryResults.Invalid, "headers: " + editError, fatal: true);
+        }
         if (_parts.Sign is not null)
         {
-            var signed = _parts.Sign(message, settings, now, out string? signError);
+            var signed = _parts.Sign(message, mime, settings, now, out string? signError);
             if (signError is not null)
                 return Local(DeliveryStates.Process, DeliveryResults.Invalid, "dkim: " + signError, fatal: true);
             mime = signed;
@@ -247,9 +257,26 @@ internal sealed partial class DeliveryEngine : IAsyncDisposable
                 var remote = _remotes.GetOrAdd(new RemoteKey(key.Mta, remoteIp), _ => new ThrottleState());
                 if (!remote.TryOpen(throttle.IpMaxActive))
                     continue;
+                if (!_outbound.TryOpen(_options.MaxConnections))
+                {
+                    // At smtp-connections-out: an idle connection of another route gives way, so idle pools never
+                    // starve routes that have mail waiting.
+                    remote.Close();
+                    if (await EvictIdleAsync(route).ConfigureAwait(false) && remote.TryOpen(throttle.IpMaxActive))
+                    {
+                        if (!_outbound.TryOpen(_options.MaxConnections))
+                        {
+                            remote.Close();
+                            continue;
+                        }
+                    }
+                    else
+                        continue;
+                }
                 if (remote.Connects.TryTake(throttle.IpConnectsPerMinute, now) > TimeSpan.Zero)
                 {
                     remote.Close();
+                    _outbound.Close();
                     continue;
                 }
                 anyHopAllowed = true;
@@ -262,6 +289,7 @@ internal sealed partial class DeliveryEngine : IAsyncDisposable
                     break;
                 }
                 remote.Close();
+                _outbound.Close();
                 lastFailure = failure;
                 // A refusal that is about this message's policy (TLS required, not offered) will not change on the next MX.
                 if (failure is { Fatal: true })
@@ -318,6 +346,21 @@ internal sealed partial class DeliveryEngine : IAsyncDisposable
         else
             await CloseAsync(route, pooled).ConfigureAwait(false);
         return result;
+    }
+
+    private async Task<bool> EvictIdleAsync(DeliveryRoute except)
+    {
+        foreach (var other in _routes.Values)
+        {
+            if (ReferenceEquals(other, except))
+                continue;
+            if (other.TakeOldestIdle() is { } idle)
+            {
+                await CloseAsync(other, idle).ConfigureAwait(false);
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Pause? AllHopsPaused(SettingsSnapshot settings, RouteKey key, Destination destination, IReadOnlyList<string> tags, DateTimeOffset now)
@@ -550,14 +593,14 @@ internal sealed partial class DeliveryEngine : IAsyncDisposable
         }
     }
 
-    private static async Task CloseAllAsync(DeliveryRoute route, List<PooledConnection> connections)
+    private async Task CloseAllAsync(DeliveryRoute route, List<PooledConnection> connections)
     {
         foreach (var connection in connections)
             await CloseAsync(route, connection).ConfigureAwait(false);
         connections.Clear();
     }
 
-    private static async Task CloseAsync(DeliveryRoute route, PooledConnection pooled)
+    private async Task CloseAsync(DeliveryRoute route, PooledConnection pooled)
     {
         try
         {
@@ -575,6 +618,7 @@ internal sealed partial class DeliveryEngine : IAsyncDisposable
         {
             await pooled.Connection.DisposeAsync().ConfigureAwait(false);
             pooled.Remote.Close();
+            _outbound.Close();
             route.Close();
         }
     }

@@ -10,7 +10,7 @@ using MailerQ.Www.Smtp.Sessions;
 namespace MailerQ.Www.Smtp.Delivery;
 
 /// <summary>Signs a message for its attempt; returns the bytes to send, or sets <paramref name="error"/>.</summary>
-internal delegate ReadOnlyMemory<byte> MessageSigner(OutboxMessage message, SettingsSnapshot settings, DateTimeOffset now, out string? error);
+internal delegate ReadOnlyMemory<byte> MessageSigner(OutboxMessage message, ReadOnlyMemory<byte> mime, SettingsSnapshot settings, DateTimeOffset now, out string? error);
 
 /// <summary>The collaborators of a <see cref="DeliveryEngine"/>, composed by the host (or a test).</summary>
 internal sealed class DeliveryEngineParts

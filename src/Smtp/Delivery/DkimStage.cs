@@ -15,7 +15,7 @@ internal sealed class DkimStage
     private readonly MessageDkimSigner _signer = new();
 
     /// <summary>Signs for the attempt (a <see cref="MessageSigner"/>).</summary>
-    public ReadOnlyMemory<byte> Sign(OutboxMessage message, SettingsSnapshot settings, DateTimeOffset now, out string? error)
+    public ReadOnlyMemory<byte> Sign(OutboxMessage message, ReadOnlyMemory<byte> mime, SettingsSnapshot settings, DateTimeOffset now, out string? error)
     {
         error = null;
         var keys = new List<DkimSigningKey>();
@@ -29,16 +29,16 @@ internal sealed class DkimStage
             }
             keys.AddRange(parsed);
         }
-        if (FromDomain(message.Mime) is { } domain)
+        if (FromDomain(mime) is { } domain)
         {
             foreach (var key in settings.DkimKeysFor(domain, now))
                 keys.Add(new DkimSigningKey(key.Domain, key.Selector, key.Algorithm, key.PrivateKeyPem, key.Headers.Count == 0 ? null : key.Headers, key.Expire, key.Priority));
         }
         if (keys.Count == 0)
-            return message.Mime;
+            return mime;
         try
         {
-            return _signer.Sign(message.Mime, keys, now);
+            return _signer.Sign(mime, keys, now);
         }
         catch (DkimKeyException e)
         {

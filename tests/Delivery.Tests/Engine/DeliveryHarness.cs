@@ -29,7 +29,7 @@ internal sealed class DeliveryHarness : IAsyncDisposable
     public OverviewCounters Counters { get; } = new();
     public SendLog SendLog { get; private set; } = null!;
 
-    public static async Task<DeliveryHarness> StartAsync(IPEndPoint peer, Action<SmtpClientOptions>? client = null, RetryPolicy? retry = null, Func<DeliveryOptions, DeliveryOptions>? options = null)
+    public static async Task<DeliveryHarness> StartAsync(IPEndPoint? peer, Action<SmtpClientOptions>? client = null, RetryPolicy? retry = null, Func<DeliveryOptions, DeliveryOptions>? options = null, DnsOptions? dns = null, int mxPort = 25)
     {
         var harness = new DeliveryHarness(System.IO.Directory.CreateTempSubdirectory("mq-engine-").FullName);
         var queue = EmbeddedQueue.Open(harness.Directory);
@@ -44,7 +44,7 @@ internal sealed class DeliveryHarness : IAsyncDisposable
         client?.Invoke(template);
         var delivery = new DeliveryOptions
         {
-            Sink = new Relay(peer.Address.ToString(), peer.Port, null, null),
+            Sink = peer is null ? null : new Relay(peer.Address.ToString(), peer.Port, null, null),
             HostName = "mta.test",
             MaxInFlight = 100,
             ResumeInterval = TimeSpan.FromMilliseconds(200),
@@ -55,7 +55,9 @@ internal sealed class DeliveryHarness : IAsyncDisposable
             Outbox = new EmbeddedOutboxReader(queue),
             Publisher = queue,
             Settings = () => harness.Settings.Current,
-            Dns = new MxResolver(new DnsOptions(), TimeProvider.System),
+            Dns = new MxResolver(dns ?? new DnsOptions(), TimeProvider.System, domain => harness.Settings.Current.DnsOverride(domain)),
+            MxPort = mxPort,
+            Sign = new DkimStage().Sign,
             Results = router,
             Retry = retry ?? RetryPolicy.Default,
             ResumeParked = _ => ValueTask.FromResult(queue.MoveAll(delivery.ParkingQueue, QueueNames.Outbox)),

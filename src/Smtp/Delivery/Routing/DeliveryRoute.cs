@@ -31,6 +31,19 @@ internal sealed class DeliveryRoute : ThrottleState
         }
     }
 
+    /// <summary>The longest-idle connection, taken out of the pool (to free a slot for another route), or null.</summary>
+    public PooledConnection? TakeOldestIdle()
+    {
+        lock (_gate)
+        {
+            if (_idle.Count == 0)
+                return null;
+            var oldest = _idle[0];
+            _idle.RemoveAt(0);
+            return oldest;
+        }
+    }
+
     public void ReturnIdle(PooledConnection connection)
     {
         lock (_gate)
