@@ -108,6 +108,9 @@ public sealed class SettingsPanelsTests
         Assert.Contains("example.org", pauses);
         Assert.DoesNotContain("example.com", pauses);
         await console.ScreenshotAsync("settings-paused");
+        // The same page in the dark theme (prefers-color-scheme), for a person to look at.
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+        await console.ScreenshotAsync("settings-paused-dark");
 
         await DeleteAsync(page, "example.org", "Resume");
         await DeleteAsync(page, "192.0.2.1", "Resume");

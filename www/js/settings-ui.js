@@ -338,14 +338,15 @@ export function mountPanel(view, cfg) {
     tbody);
   const empty = h('p', { class: 'panel-empty' });
   const log = changeLog(cfg.audit);
-  view.append(
+  // Node.append() would print a null as the text "null": leave absent parts out.
+  view.append(...[
     cfg.intro ? h('p', { class: 'lead' }, cfg.intro) : null,
-    cfg.before ?? null,
+    cfg.before,
     toolbar,
     status,
     h('div', { class: 'panel-table-wrap' }, table, empty),
     log.element,
-  );
+  ].filter(Boolean));
 
   const searchText = cfg.searchText ?? ((it) => cfg.columns.map((c) => (c.value ? c.value(it) : '')).join(' '));
 
