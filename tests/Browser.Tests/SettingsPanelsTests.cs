@@ -253,6 +253,21 @@ public sealed class SettingsPanelsTests
         await console.ScreenshotAsync("settings-local-addresses");
         await DeleteAsync(page, "*@bounces.example.com", "Delete");
         Assert.Equal("[]", await api.GetStringAsync("/api/locals"));
+
+        // Keyboard only: Enter opens the editor with the focus in its first field, Enter stores, Escape cancels.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add local address" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(dialog.GetByLabel("Address pattern")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("abuse@example.com");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(Row(page, "abuse@example.com")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Add local address" })).ToBeFocusedAsync();
+        await Row(page, "abuse@example.com").GetByRole(AriaRole.Button, new() { Name = "Edit" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(dialog).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(dialog).ToHaveCountAsync(0);
+        Assert.Contains("abuse@example.com", await api.GetStringAsync("/api/locals"));
     }
 
     [Fact]

@@ -289,10 +289,14 @@ function rowsField(spec, initial, disabled, readers) {
 function changeLog(targets) {
   const list = h('ol');
   const element = h('section', { class: 'changes', 'aria-label': 'Recent changes' }, h('h2', {}, 'Recent changes'), list);
+  let shown = null;
   const refresh = async () => {
     const entries = await getJson('/api/audit?limit=500');
     if (!Array.isArray(entries)) return;
     const mine = entries.filter((e) => targets.includes(e.target)).slice(0, 10);
+    const text = JSON.stringify(mine);
+    if (text === shown) return;
+    shown = text;
     list.replaceChildren(...(mine.length === 0
       ? [h('li', { class: 'muted' }, 'No changes recorded yet.')]
       : mine.map((e) => h('li', {},
@@ -316,6 +320,7 @@ function changeLog(targets) {
 export function mountPanel(view, cfg) {
   useStyles();
   let items = [];
+  let loadedText = null;
   let active = true;
   let timer = 0;
 
@@ -326,10 +331,12 @@ export function mountPanel(view, cfg) {
   };
   const searchId = uid('search');
   const search = h('input', { id: searchId, type: 'search', placeholder: cfg.searchPlaceholder, autocomplete: 'off' });
-  const toolbar = h('div', { class: 'panel-toolbar' },
-    h('label', { for: searchId, class: 'visually-hidden' }, 'Search'),
-    search,
-    cfg.createLabel ? h('button', { type: 'button', class: 'primary', onclick: () => openEditor(null) }, cfg.createLabel) : null);
+  const createButton = cfg.createLabel ? h('button', { type: 'button', class: 'primary', onclick: () => openEditor(null) }, cfg.createLabel) : null;
+  const toolbar = h('div', { class: 'panel-toolbar' }, h('label', { for: searchId, class: 'visually-hidden' }, 'Search'), search, createButton);
+  // After a change the row that had the focus may be gone: keyboard users land back on the toolbar.
+  const refocus = () => {
+    if (!document.activeElement || document.activeElement === document.body) (createButton ?? search).focus();
+  };
 
   const tbody = h('tbody');
   const table = h('table', { class: 'panel-table' },
@@ -370,8 +377,13 @@ export function mountPanel(view, cfg) {
     try {
       const loaded = await cfg.load();
       if (!active) return;
-      items = loaded;
-      renderRows();
+      // Re-render only when something changed, so the periodic refresh does not take the keyboard focus away.
+      const text = JSON.stringify(loaded);
+      if (text !== loadedText) {
+        loadedText = text;
+        items = loaded;
+        renderRows();
+      }
       if (status.classList.contains('is-error') && status.dataset.from === 'load') setStatus('');
     } catch (e) {
       if (!active) return;
@@ -401,6 +413,7 @@ export function mountPanel(view, cfg) {
         dialog.close();
         setStatus(item ? `Saved ${cfg.noun}.` : `Created ${cfg.noun}.`);
         await reload();
+        refocus();
         cfg.afterSave?.(result, item);
       } catch (e) {
         error.textContent = e.message;
@@ -427,6 +440,7 @@ export function mountPanel(view, cfg) {
       setStatus(e.message, true);
     }
     await reload();
+    refocus();
   }
 
   const tick = async () => {
