@@ -93,6 +93,10 @@ internal static class MailerQProgram
             RenderUserAgent = www.RenderUserAgent,
             Settings = settingsApi,
         };
+        // The DKIM routes refuse plain HTTP and point to the HTTPS console, when there is one.
+        if (settingsApi is not null && www.SecurePort is int securePort)
+            settingsApi.Dkim.HttpsUrl = () => services.Identity.Value.Url is { } url && url.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+                ? url : ConsoleIdentity.DefaultUrl(services.Identity.Value.Host, null, securePort);
         var server = BuildServer(www, config, auth, metrics, trace, services, out var tls);
         var smtp = server is null ? null : MailSetup.Build(config, general, trace, metrics, checkOnly: command.CheckConfig);
         var delivery = smtp is null ? null : DeliverySetup.Read(config, smtp.Options.HostName);

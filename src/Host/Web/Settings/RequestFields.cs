@@ -153,11 +153,13 @@ internal sealed class RequestFields
     /// <summary>
     /// An optional time: MailerQ's <c>YYYY-MM-DD HH:MM:SS</c> (UTC), ISO 8601 with an offset, or Unix seconds.
     /// </summary>
-    public bool TryTime(string name, out DateTimeOffset? value, out string error)
+    public bool TryTime(string name, out DateTimeOffset? value, out string error) => TryParseTime(Text(name), name, out value, out error);
+
+    /// <summary><see cref="TryTime"/> for a value read elsewhere (a JSON body with arrays, which this class refuses).</summary>
+    public static bool TryParseTime(string? text, string name, out DateTimeOffset? value, out string error)
     {
         value = null;
         error = "";
-        var text = Text(name);
         if (text is null) return true;
         if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long unix) && unix < 253402300800)
         {

@@ -7,8 +7,8 @@ using MailerQ.Www.Host.Web.Auth;
 namespace MailerQ.Www.Host.Web.Settings;
 
 /// <summary>
-/// Every settings route on the console port: REST API v1 (<see cref="RestApiV1"/>), throttles, tokens and the audit
-/// log, over one <see cref="SettingsCache"/>. Also the Bearer check for the login gate: tokens are verified against
+/// Every settings route on the console port: REST API v1 (<see cref="RestApiV1"/>), throttles, tokens, DKIM keys, local
+/// addresses and the audit log, over one <see cref="SettingsCache"/>. Also the Bearer check for the login gate: tokens are verified against
 /// the current snapshot, so a revoked token fails from the moment its DELETE was answered.
 /// </summary>
 internal sealed class SettingsApi : IBearerTokens
@@ -21,17 +21,23 @@ internal sealed class SettingsApi : IBearerTokens
         V1 = new RestApiV1(settings);
         Throttles = new ThrottleApi(settings);
         Tokens = new TokenApi(settings);
+        Dkim = new DkimApi(settings);
+        Locals = new LocalsApi(settings);
     }
 
     public RestApiV1 V1 { get; }
     public ThrottleApi Throttles { get; }
     public TokenApi Tokens { get; }
+    public DkimApi Dkim { get; }
+    public LocalsApi Locals { get; }
 
     public void Map(Router router)
     {
         V1.Map(router);
         Throttles.Map(router);
         Tokens.Map(router);
+        Dkim.Map(router);
+        Locals.Map(router);
         router.Map(HttpMethod.Get, "/api/audit", ApiIo.Guard(AuditAsync));
     }
 
