@@ -15,4 +15,11 @@ internal interface ISmtpTrace
     bool IsEnabled { get; }
 
     void OnBytes(long sessionId, bool fromClient, ReadOnlySequence<byte> bytes);
+
+    /// <summary>
+    /// The same with what the console filters on: whether we are the SMTP client (<paramref name="outbound"/>)
+    /// and the peer's address (no port). Sinks that do not care keep the three-argument form.
+    /// </summary>
+    void OnBytes(long sessionId, bool fromClient, ReadOnlySequence<byte> bytes, bool outbound, string? peer) =>
+        OnBytes(sessionId, fromClient, bytes);
 }

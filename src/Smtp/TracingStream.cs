@@ -7,7 +7,8 @@ namespace MailerQ.Www.Smtp;
 /// SMTP text). When the trace is disabled the only cost is one property read per I/O call.
 /// </summary>
 /// <param name="clientSide">True on outbound connections: then the bytes we write are the SMTP client's.</param>
-internal sealed class TracingStream(Stream inner, ISmtpTrace trace, long sessionId, bool clientSide = false) : Stream
+/// <param name="peer">The remote address (no port), so live viewers can filter by peer and direction.</param>
+internal sealed class TracingStream(Stream inner, ISmtpTrace trace, long sessionId, bool clientSide = false, string? peer = null) : Stream
 {
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -19,14 +20,14 @@ internal sealed class TracingStream(Stream inner, ISmtpTrace trace, long session
     {
         int n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         if (n > 0 && trace.IsEnabled)
-            trace.OnBytes(sessionId, fromClient: !clientSide, new ReadOnlySequence<byte>(buffer[..n]));
+            trace.OnBytes(sessionId, fromClient: !clientSide, new ReadOnlySequence<byte>(buffer[..n]), clientSide, peer);
         return n;
     }
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (!buffer.IsEmpty && trace.IsEnabled)
-            trace.OnBytes(sessionId, fromClient: clientSide, new ReadOnlySequence<byte>(buffer));
+            trace.OnBytes(sessionId, fromClient: clientSide, new ReadOnlySequence<byte>(buffer), clientSide, peer);
         return inner.WriteAsync(buffer, cancellationToken);
     }
 

@@ -11,4 +11,9 @@ internal sealed class SmtpTraceAdapter(TraceBus bus) : ISmtpTrace
 
     public void OnBytes(long sessionId, bool fromClient, ReadOnlySequence<byte> bytes) =>
         bus.Publish(sessionId, fromClient ? TraceDirection.ClientToServer : TraceDirection.ServerToClient, bytes);
+
+    /// <summary>With the outbound flag and the peer, so <c>{"subscribe":"smtp","direction":…,"peer":…}</c> filters work.</summary>
+    public void OnBytes(long sessionId, bool fromClient, ReadOnlySequence<byte> bytes, bool outbound, string? peer) =>
+        bus.Publish(sessionId, fromClient ? TraceDirection.ClientToServer : TraceDirection.ServerToClient, bytes,
+            outbound ? TraceFlags.Outbound : TraceFlags.None, peer);
 }

@@ -50,6 +50,8 @@ internal sealed class ConsoleApplication : IDisposable
         _router.MapPrefix(HttpMethod.Get, "/render/", new RenderEndpoint(services).HandleAsync);
         _router.Map(HttpMethod.Get, "/api/cluster", new ClusterEndpoint(services).HandleAsync);
         _router.Map(HttpMethod.Get, "/metrics", new PrometheusEndpoint(services).HandleAsync);
+        _router.Map(HttpMethod.Get, "/api/logs", new LogsEndpoint(services).HandleAsync);
+        _router.Map(HttpMethod.Get, "/api/render-policy", new RenderPolicyEndpoint(services).HandleAsync);
     }
 
     public ValueTask HandleAsync(HttpContext context)

@@ -636,7 +636,7 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
 
     private void UsePipes(Stream stream)
     {
-        var traced = new TracingStream(stream, _options.Trace, Id, clientSide: true);
+        var traced = new TracingStream(stream, _options.Trace, Id, clientSide: true, Remote.Address.ToString());
         _input = PipeReader.Create(traced, ReaderOptions);
         _output = PipeWriter.Create(traced, WriterOptions);
     }

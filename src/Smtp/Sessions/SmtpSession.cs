@@ -126,7 +126,7 @@ internal sealed class SmtpSession : IThreadPoolWorkItem
     private void UsePipes(Stream stream)
     {
         _stream = stream;
-        var traced = new TracingStream(stream, _options.Trace, Id);
+        var traced = new TracingStream(stream, _options.Trace, Id, peer: RemoteEndPoint?.Address.ToString());
         _input = PipeReader.Create(traced, _server.ReaderOptions);
         _output = PipeWriter.Create(traced, _server.WriterOptions);
     }

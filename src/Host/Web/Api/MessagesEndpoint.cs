@@ -6,6 +6,7 @@ namespace MailerQ.Www.Host.Web.Api;
 /// <summary>
 /// <c>GET /api/messages/{id}/raw</c> (the stored MIME as <c>message/rfc822</c>) and
 /// <c>GET /api/messages/{id}/html</c> (the HTML part's source, decoded, as UTF-8 text; 404 without one).
+/// <c>GET /api/messages/{id}/structure</c> (headers and MIME tree, <see cref="MessageStructureJson"/>).
 /// Ids are checked before any file is touched (<see cref="StoredMessage.ReadRaw"/>).
 /// </summary>
 internal sealed class MessagesEndpoint(ConsoleServices services)
@@ -19,7 +20,8 @@ internal sealed class MessagesEndpoint(ConsoleServices services)
         int slash = rest.IndexOf((byte)'/');
         var what = slash < 0 ? default : rest[(slash + 1)..];
         bool raw = what.SequenceEqual("raw"u8);
-        if (slash < 0 || !(raw || what.SequenceEqual("html"u8)))
+        bool structure = what.SequenceEqual("structure"u8);
+        if (slash < 0 || !(raw || structure || what.SequenceEqual("html"u8)))
         {
             ApiJson.Error(context, 404, "not found");
             return ValueTask.CompletedTask;
@@ -41,7 +43,21 @@ internal sealed class MessagesEndpoint(ConsoleServices services)
             return ValueTask.CompletedTask;
         }
 
-        var html = StoredMessage.Parse(bytes) is { } message ? StoredMessage.Html(message) : null;
+        var parsed = StoredMessage.Parse(bytes);
+        if (structure)
+        {
+            if (parsed is null)
+            {
+                ApiJson.Error(context, 422, "the message cannot be parsed as MIME");
+                return ValueTask.CompletedTask;
+            }
+            var writer = ApiJson.Begin(context);
+            MessageStructureJson.Write(writer, System.Text.Encoding.ASCII.GetString(rest[..slash]), bytes.Length, parsed);
+            ApiJson.End(writer);
+            return ValueTask.CompletedTask;
+        }
+
+        var html = parsed is { } message ? StoredMessage.Html(message) : null;
         if (html is null)
         {
             ApiJson.Error(context, 404, "the message has no HTML part");
