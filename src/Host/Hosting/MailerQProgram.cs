@@ -92,6 +92,7 @@ internal static class MailerQProgram
             AuthResults = authResults,
             RenderUserAgent = www.RenderUserAgent,
             Settings = settingsApi,
+            DeliverySettings = settings,
         };
         var server = BuildServer(www, config, auth, metrics, trace, services, out var tls);
         var smtp = server is null ? null : MailSetup.Build(config, general, trace, metrics, checkOnly: command.CheckConfig);
@@ -148,6 +149,7 @@ internal static class MailerQProgram
         var outbound = await DeliverySetup.StartAsync(delivery!, config, smtp.Options.Queue, settings!, overview, trace, smtp.Options, stopDelivery.Token).ConfigureAwait(false);
         settingsApi!.V1.Injector = outbound.Injector;
         services.SendLog = outbound.SendLog;
+        services.Delivery = outbound.Engine;
         Log.Info("mailerq", "started", $"version={ProductInfo.Version} pid={Environment.ProcessId}");
 
         await stop.Task.ConfigureAwait(false);
