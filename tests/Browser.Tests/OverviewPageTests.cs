@@ -67,6 +67,12 @@ public sealed class OverviewPageTests
         await errors.GetByRole(AriaRole.Button).FocusAsync();
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Locator(".u-legend .u-series.u-off")).ToHaveCountAsync(0);
+
+        // Dark theme by prefers-color-scheme: the chart is redrawn in the theme's colours.
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+        await page.Locator(".chart-plot canvas").WaitForAsync();
+        Assert.Equal("rgb(18, 21, 27)", await page.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor"));
+        await console.ScreenshotAsync("overview-dark");
     }
 
     [Fact]
