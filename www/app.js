@@ -2,19 +2,17 @@
 // Plain ES module, no build step, no external resources; DOM is built with textContent only,
 // so nothing the server returns is ever parsed as HTML.
 
-import { $, EMPTY, api, h, numberFormat, onSessionEnded, session } from './js/core.js';
-
-const STATS_REFRESH_MS = 5000;
+import { $, api, h, onSessionEnded, session } from './js/core.js';
 
 /** Cleanup of the current view (timers, sockets), run before the next one renders. */
 let leaveView = () => {};
 
 const SETTINGS = 'settings';
 const ROUTES = [
-  { path: 'overview', title: 'Overview', render: renderOverview },
-  { path: 'domains', title: 'Domains', module: 'domains', text: 'Live delivery statistics per receiving domain: queues, remote IPs, effective throttles and warnings.' },
-  { path: 'mta-ips', module: 'mta-ips', title: 'MTA IPs', text: 'The local IP addresses this instance sends from, each with its hostname and live graph.' },
-  { path: 'tags', module: 'tags', title: 'Tags', text: 'Recently used tags with their delivery and error counters.' },
+  { path: 'overview', title: 'Overview', module: 'overview', text: 'Activity of this instance over the last 60 seconds.' },
+  { path: 'domains', title: 'Domains', module: 'domains', items: true, text: 'Live delivery statistics per receiving domain: queues, remote IPs, effective throttles and warnings.' },
+  { path: 'mta-ips', module: 'mta-ips', items: true, title: 'MTA IPs', text: 'The local IP addresses this instance sends from, each with its hostname and live graph.' },
+  { path: 'tags', module: 'tags', items: true, title: 'Tags', text: 'Recently used tags with their delivery and error counters.' },
   { path: 'live-smtp', module: 'live-smtp', title: 'Live SMTP', text: 'Incoming and outgoing SMTP sessions as they happen, with the stored messages: Headers, Raw, HTML source and Rendered.' },
   { path: 'logs', module: 'logs', title: 'Logs', text: 'The send log, filtered by domain, MTA IP or tag.' },
   { path: SETTINGS, title: 'Settings', render: renderSettingsIndex },
@@ -26,14 +24,6 @@ const ROUTES = [
   { path: 'settings/local-addresses', module: 'local-addresses', title: 'Local addresses', text: 'Recipient addresses whose inbound mail is routed to the local queue.' },
   { path: 'settings/dkim', module: 'dkim', title: 'DKIM keys', text: 'Signing keys per domain and selector, with the DNS record to publish. Available over HTTPS only.' },
   { path: 'settings/tokens', module: 'tokens', title: 'REST API tokens', text: 'Bearer tokens for MailerQ’s REST API v1.' },
-];
-const TILES = [
-  ['connects', 'Connects'],
-  ['attempts', 'Attempts'],
-  ['deliveries', 'Deliveries'],
-  ['errors', 'Errors'],
-  ['strange', 'Strange'],
-  ['notTried', 'Not tried'],
 ];
 
 // ---- Login -------------------------------------------------------------------------------------
@@ -163,10 +153,26 @@ function currentPath() {
   return location.hash.replace(/^#\/?/, '').split('?')[0].replace(/\/+$/, '');
 }
 
+/**
+ * The route of a path, and for routes with `items` (lists whose entries have pages: #/domains/example.org)
+ * the item, decoded. Unknown paths give no target.
+ */
+function findRoute(path) {
+  const exact = ROUTES.find((r) => r.path === path);
+  if (exact) return { target: exact, item: null };
+  const parent = ROUTES.find((r) => r.items && path.startsWith(`${r.path}/`));
+  if (!parent) return { target: null, item: null };
+  try {
+    return { target: parent, item: decodeURIComponent(path.slice(parent.path.length + 1)) };
+  } catch {
+    return { target: null, item: null }; // a broken escape in the address
+  }
+}
+
 function route() {
   if (!session.user) return;
   const path = currentPath();
-  const target = ROUTES.find((r) => r.path === path);
+  const { target, item } = findRoute(path);
   if (!target) {
     location.replace('#/overview');
     return;
@@ -183,9 +189,9 @@ function route() {
   const view = $('view');
   const heading = h('h1', { tabindex: '-1' }, target.title);
   view.replaceChildren(heading);
-  view.dataset.route = target.path;
+  view.dataset.route = path;
   if (target.render) target.render(view);
-  else if (target.module) mountModule(target, view);
+  else if (target.module) mountModule(target, view, path, item);
   else view.append(h('p', { class: 'lead' }, target.text));
   document.title = `${target.title} · MailerQ`;
   // Move focus to the new page, as a full page load would, so screen readers announce it.
@@ -198,7 +204,7 @@ function route() {
  * Pages live in js/pages/<module>.js and export `render(view, context)`, which may return a cleanup
  * function (timers, sockets). A page that is not there yet shows its description.
  */
-async function mountModule(target, view) {
+async function mountModule(target, view, path, item) {
   let page;
   try {
     page = await import(`./js/pages/${target.module}.js`);
@@ -206,8 +212,8 @@ async function mountModule(target, view) {
     view.append(h('p', { class: 'lead' }, target.text));
     return;
   }
-  if (view.dataset.route !== target.path) return; // the operator moved on while it loaded
-  const cleanup = page.render(view, { route: target, params: new URLSearchParams(location.hash.split('?')[1] ?? '') });
+  if (view.dataset.route !== path) return; // the operator moved on while it loaded
+  const cleanup = page.render(view, { route: target, item, params: new URLSearchParams(location.hash.split('?')[1] ?? '') });
   if (typeof cleanup === 'function') leaveView = cleanup;
 }
 
@@ -218,50 +224,6 @@ function renderSettingsIndex(view) {
     list.append(h('li', {}, h('a', { href: `#/${r.path}` }, h('strong', {}, r.title), h('span', {}, r.text))));
   }
   view.append(list);
-}
-
-function renderOverview(view) {
-  view.append(h('p', { class: 'lead' }, 'Activity of this instance over the last 60 seconds.'));
-  const tiles = h('section', { class: 'tiles', 'aria-label': 'Counters' });
-  const values = new Map();
-  for (const [key, label] of TILES) {
-    const value = h('p', { class: 'tile-value' }, EMPTY);
-    values.set(key, value);
-    tiles.append(h('article', { class: 'tile', 'data-stat': key }, h('h2', {}, label), value, h('p', { class: 'tile-unit' }, 'per 60 seconds')));
-  }
-  view.append(
-    tiles,
-    h('section', { class: 'chart', 'aria-label': 'Activity chart' }, h('p', { class: 'chart-empty' }, 'The chart of the last 60 seconds appears here.')),
-  );
-
-  const format = numberFormat;
-  let timer = 0;
-  let active = true;
-  const refresh = async () => {
-    let response;
-    try {
-      response = await api('GET', '/api/stats');
-    } catch {
-      return; // no server, no numbers: the tiles keep showing "–"
-    }
-    if (!active) return;
-    if (response.status === 401) {
-      showLogin('Your session has ended. Please log in again.');
-      return;
-    }
-    if (!response.ok) return; // the stats API may not exist yet: stay quiet
-    const stats = await response.json().catch(() => null);
-    if (!active || !stats) return;
-    for (const [key, element] of values) {
-      element.textContent = typeof stats[key] === 'number' ? format.format(stats[key]) : EMPTY;
-    }
-    timer = setTimeout(refresh, STATS_REFRESH_MS);
-  };
-  leaveView = () => {
-    active = false;
-    clearTimeout(timer);
-  };
-  refresh();
 }
 
 // ---- Start -------------------------------------------------------------------------------------

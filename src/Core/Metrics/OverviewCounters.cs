@@ -114,6 +114,37 @@ internal sealed class OverviewCounters
         return new OverviewHistory(first, result);
     }
 
+    /// <summary>
+    /// Every value seen in <paramref name="dimension"/> (including <see cref="OverviewLimits.Other"/> once a cap was
+    /// reached) with its sums over the last <paramref name="window"/> and since start, in no particular order. Reads
+    /// the single-dimension series only; cost grows with the number of tracked keys (capped), never with traffic.
+    /// </summary>
+    public List<OverviewEntry> List(OverviewDimension dimension, TimeSpan window)
+    {
+        long seconds = Math.Clamp((long)Math.Ceiling(window.TotalSeconds), 0, OverviewLimits.HistorySeconds);
+        long now = _time.GetUtcNow().ToUnixTimeSeconds();
+        var result = new List<OverviewEntry>();
+        Span<long> last = stackalloc long[Kinds];
+        Span<long> totals = stackalloc long[Kinds];
+        foreach (var (key, series) in _series)
+        {
+            if (key.Dimensions != 1) continue;
+            string? name = dimension switch
+            {
+                OverviewDimension.Mta => key.Mta,
+                OverviewDimension.Domain => key.Domain,
+                _ => key.Tag,
+            };
+            if (name is null) continue;
+            last.Clear();
+            totals.Clear();
+            if (seconds > 0) series.Sum(now - seconds + 1, now, last);
+            series.AddTotals(totals);
+            result.Add(new OverviewEntry(name, OverviewSnapshot.From(last), OverviewSnapshot.From(totals)));
+        }
+        return result;
+    }
+
     private OverviewSeries? Find(OverviewFilter filter)
     {
         var key = new OverviewKey(NullIfEmpty(filter.Mta), NullIfEmpty(filter.Domain), NullIfEmpty(filter.Tag));

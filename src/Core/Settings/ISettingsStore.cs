@@ -57,6 +57,10 @@ internal interface ISettingsStore : IAsyncDisposable
     ValueTask SetMtaNameAsync(MtaName name, string user, CancellationToken cancellationToken = default);
     ValueTask<bool> DeleteMtaNameAsync(string ip, string user, CancellationToken cancellationToken = default);
 
+    /// <summary>Sets the console's display name of a local IP (replacing any).</summary>
+    ValueTask SetMtaLabelAsync(MtaLabel label, string user, CancellationToken cancellationToken = default);
+    ValueTask<bool> DeleteMtaLabelAsync(string ip, string user, CancellationToken cancellationToken = default);
+
     /// <summary>Stores a token's hash; the name must be new.</summary>
     ValueTask AddTokenAsync(ApiToken token, string user, CancellationToken cancellationToken = default);
     ValueTask<bool> DeleteTokenAsync(string name, string user, CancellationToken cancellationToken = default);

@@ -14,5 +14,6 @@ internal sealed class SettingsData
     public IReadOnlyList<DkimKey> DkimKeys { get; init; } = [];
     public IReadOnlyList<DnsOverride> DnsOverrides { get; init; } = [];
     public IReadOnlyList<MtaName> MtaNames { get; init; } = [];
+    public IReadOnlyList<MtaLabel> MtaLabels { get; init; } = [];
     public IReadOnlyList<ApiToken> Tokens { get; init; } = [];
 }

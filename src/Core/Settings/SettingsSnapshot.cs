@@ -31,6 +31,7 @@ internal sealed class SettingsSnapshot
     private readonly (DkimKey Key, CompiledPattern[] Patterns)[] _dkim;
     private readonly Dictionary<string, DnsOverride> _dns = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _mtaNames = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> _mtaLabels = new(StringComparer.OrdinalIgnoreCase);
     private readonly ApiToken[] _tokens;
     private readonly ConcurrentDictionary<(string LocalIp, string Domain), EffectiveThrottle> _resolved = new();
 
@@ -70,6 +71,7 @@ internal sealed class SettingsSnapshot
         }
         foreach (var d in data.DnsOverrides) _dns[d.Domain] = d;
         foreach (var m in data.MtaNames) _mtaNames[m.Ip] = m.Name;
+        foreach (var m in data.MtaLabels) _mtaLabels[m.Ip] = m.Label;
         _tokens = [.. data.Tokens];
     }
 
@@ -226,6 +228,9 @@ internal sealed class SettingsSnapshot
 
     /// <summary>The EHLO name for <paramref name="localIp"/>, or null (then reverse DNS decides).</summary>
     public string? MtaName(string localIp) => _mtaNames.GetValueOrDefault(localIp);
+
+    /// <summary>The console's display name of a local IP, or null.</summary>
+    public string? MtaLabel(string localIp) => _mtaLabels.GetValueOrDefault(localIp);
 
     /// <summary>
     /// The name of the API token <paramref name="token"/> is, comparing SHA-256 digests in fixed time against

@@ -92,6 +92,7 @@ internal static class MailerQProgram
             AuthResults = authResults,
             RenderUserAgent = www.RenderUserAgent,
             Settings = settingsApi,
+            DeliverySettings = settings,
         };
         // The DKIM routes refuse plain HTTP and point to the HTTPS console, when there is one.
         if (settingsApi is not null && www.SecurePort is int securePort)
@@ -152,6 +153,7 @@ internal static class MailerQProgram
         var outbound = await DeliverySetup.StartAsync(delivery!, config, smtp.Options.Queue, settings!, overview, trace, smtp.Options, stopDelivery.Token).ConfigureAwait(false);
         settingsApi!.V1.Injector = outbound.Injector;
         services.SendLog = outbound.SendLog;
+        services.Delivery = outbound.Engine;
         Log.Info("mailerq", "started", $"version={ProductInfo.Version} pid={Environment.ProcessId}");
 
         await stop.Task.ConfigureAwait(false);

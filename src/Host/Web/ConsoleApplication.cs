@@ -52,6 +52,23 @@ internal sealed class ConsoleApplication : IDisposable
         _router.Map(HttpMethod.Get, "/metrics", new PrometheusEndpoint(services).HandleAsync);
         _router.Map(HttpMethod.Get, "/api/logs", new LogsEndpoint(services).HandleAsync);
         _router.Map(HttpMethod.Get, "/api/render-policy", new RenderPolicyEndpoint(services).HandleAsync);
+        MapListsApi(services);
+    }
+
+    /// <summary>The Domains, MTA IPs and Tags pages and the overview's status bar (docs/console-api.md "Lists").</summary>
+    private void MapListsApi(ConsoleServices services)
+    {
+        var domains = new DomainsEndpoint(services);
+        var ips = new MtaIpsEndpoint(services);
+        var tags = new TagsEndpoint(services);
+        _router.Map(HttpMethod.Get, "/api/status", new StatusEndpoint(services).HandleAsync);
+        _router.Map(HttpMethod.Get, "/api/domains", domains.ListAsync);
+        _router.MapPrefix(HttpMethod.Get, "/api/domains/", domains.ItemAsync);
+        _router.Map(HttpMethod.Get, "/api/ips", ips.ListAsync);
+        _router.MapPrefix(HttpMethod.Get, "/api/ips/", ips.ItemAsync);
+        _router.MapPrefix(HttpMethod.Put, "/api/ips/", ApiIo.Guard(ips.RenameAsync));
+        _router.Map(HttpMethod.Get, "/api/tags", tags.ListAsync);
+        _router.MapPrefix(HttpMethod.Get, "/api/tags/", tags.ItemAsync);
     }
 
     public ValueTask HandleAsync(HttpContext context)

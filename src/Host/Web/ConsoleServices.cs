@@ -41,4 +41,10 @@ internal sealed class ConsoleServices
 
     /// <summary>The send log (the console's Logs page); set once delivery runs.</summary>
     public MailerQ.Www.Smtp.Delivery.Results.SendLog? SendLog { get; set; }
+
+    /// <summary>The settings snapshot and store (pauses, forced errors, MTA labels); null without a settings database.</summary>
+    public MailerQ.Www.Core.Settings.SettingsCache? DeliverySettings { get; init; }
+
+    /// <summary>The delivery engine, for its read-only route views (Domains, MTA IPs); set once delivery runs.</summary>
+    public MailerQ.Www.Smtp.Delivery.DeliveryEngine? Delivery { get; set; }
 }

@@ -193,7 +193,15 @@ internal sealed partial class DeliveryEngine : IAsyncDisposable
 
         var security = ParseSecurity(message.Security) ?? _options.DefaultSecurity;
         var route = _routes.GetOrAdd(new RouteKey(mta, domain, destination.RouteName, security), key => new DeliveryRoute(key));
-        return await DeliverAsync(message, route, destination, local, mime, ct).ConfigureAwait(false);
+        route.Enter(destination); // observability only (DeliveryEngine.Observe.cs)
+        try
+        {
+            return await DeliverAsync(message, route, destination, local, mime, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            route.Leave();
+        }
     }
 
     private async Task<AttemptResult?> DeliverAsync(OutboxMessage message, DeliveryRoute route, Destination destination, IPAddress? local, ReadOnlyMemory<byte> mime, CancellationToken ct)

@@ -66,6 +66,11 @@ internal static class SettingsSchema
                 target VARCHAR(64) NOT NULL, detail VARCHAR(4000))
             """,
         ]),
+        // 2: the console's display names of MTA IPs (MailerQ keeps only the EHLO name, mtanames).
+        (2,
+        [
+            "CREATE TABLE mta_labels (ip VARCHAR(64) NOT NULL PRIMARY KEY, label VARCHAR(255) NOT NULL)",
+        ]),
     ];
 
     /// <summary>The newest schema version this program knows.</summary>

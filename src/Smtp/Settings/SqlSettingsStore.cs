@@ -197,6 +197,9 @@ internal sealed class SqlSettingsStore : ISettingsStore
         var names = new List<MtaName>();
         await ReadAsync(connection, tx, "SELECT ip, name FROM mtanames ORDER BY ip", r =>
             names.Add(new MtaName(r.GetString(0), r.GetString(1))), ct).ConfigureAwait(false);
+        var labels = new List<MtaLabel>();
+        await ReadAsync(connection, tx, "SELECT ip, label FROM mta_labels ORDER BY ip", r =>
+            labels.Add(new MtaLabel(r.GetString(0), r.GetString(1))), ct).ConfigureAwait(false);
         var tokens = new List<ApiToken>();
         await ReadAsync(connection, tx, "SELECT name, hash, created FROM api_tokens ORDER BY name", r =>
         {
@@ -217,6 +220,7 @@ internal sealed class SqlSettingsStore : ISettingsStore
             DkimKeys = keys,
             DnsOverrides = dns,
             MtaNames = names,
+            MtaLabels = labels,
             Tokens = tokens,
         });
     }
@@ -466,6 +470,17 @@ internal sealed class SqlSettingsStore : ISettingsStore
     public ValueTask<bool> DeleteMtaNameAsync(string ip, string user, CancellationToken cancellationToken = default) =>
         WriteAsync(user, "delete", "mtaname", ip, async (c, tx, ct) =>
             await NonQueryAsync(c, tx, "DELETE FROM mtanames WHERE ip = @ip", ct, ("@ip", ip)).ConfigureAwait(false) > 0, cancellationToken);
+
+    public ValueTask SetMtaLabelAsync(MtaLabel label, string user, CancellationToken cancellationToken = default) =>
+        WriteVoidAsync(user, "set", "mtalabel", $"{label.Ip} {label.Label}", async (c, tx, ct) =>
+        {
+            await NonQueryAsync(c, tx, "DELETE FROM mta_labels WHERE ip = @ip", ct, ("@ip", label.Ip)).ConfigureAwait(false);
+            await NonQueryAsync(c, tx, "INSERT INTO mta_labels (ip, label) VALUES (@ip, @label)", ct, ("@ip", label.Ip), ("@label", label.Label)).ConfigureAwait(false);
+        }, cancellationToken);
+
+    public ValueTask<bool> DeleteMtaLabelAsync(string ip, string user, CancellationToken cancellationToken = default) =>
+        WriteAsync(user, "delete", "mtalabel", ip, async (c, tx, ct) =>
+            await NonQueryAsync(c, tx, "DELETE FROM mta_labels WHERE ip = @ip", ct, ("@ip", ip)).ConfigureAwait(false) > 0, cancellationToken);
 
     public ValueTask AddTokenAsync(ApiToken token, string user, CancellationToken cancellationToken = default) =>
         WriteVoidAsync(user, "create", "token", token.Name, async (c, tx, ct) =>

@@ -19,13 +19,13 @@ public sealed class SqlSettingsStoreTests : IDisposable
         await using (var store = await _db.OpenAsync(_time))
         {
             Assert.True(File.Exists(_db.File));
-            Assert.Equal([1], await store.SchemaVersionsAsync());
+            Assert.Equal([1, 2], await store.SchemaVersionsAsync());
             await store.AddPoolAsync(new IpPool("warm", "warming up"), "alice");
         }
         SqliteConnection.ClearAllPools();
         await using (var again = await _db.OpenAsync(_time))
         {
-            Assert.Equal([1], await again.SchemaVersionsAsync());
+            Assert.Equal([1, 2], await again.SchemaVersionsAsync());
             var snapshot = await again.LoadAsync();
             Assert.Equal(new IpPool("warm", "warming up"), Assert.Single(snapshot.Data.Pools));
         }
@@ -146,6 +146,27 @@ public sealed class SqlSettingsStoreTests : IDisposable
         Assert.Empty(snapshot.PoolIps("a"));
         Assert.Null(snapshot.PoolOf("192.0.2.1"));
         Assert.Equal(new IpPool("b", "second"), Assert.Single(snapshot.Data.Pools));
+    }
+
+    [Fact]
+    public async Task Mta_display_names_round_trip_apart_from_the_ehlo_names()
+    {
+        await using var store = await _db.OpenAsync(_time);
+        await store.SetMtaNameAsync(new MtaName("192.0.2.1", "out1.example.com"), "alice");
+        await store.SetMtaLabelAsync(new MtaLabel("192.0.2.1", "Warm-up IP"), "alice");
+        await store.SetMtaLabelAsync(new MtaLabel("192.0.2.1", "Main IP"), "bob"); // replaces
+
+        var s = await store.LoadAsync();
+        Assert.Equal("Main IP", s.MtaLabel("192.0.2.1"));
+        Assert.Equal("out1.example.com", s.MtaName("192.0.2.1"));
+        Assert.Equal(new MtaLabel("192.0.2.1", "Main IP"), Assert.Single(s.Data.MtaLabels));
+
+        Assert.True(await store.DeleteMtaLabelAsync("192.0.2.1", "bob"));
+        Assert.False(await store.DeleteMtaLabelAsync("192.0.2.1", "bob"));
+        s = await store.LoadAsync();
+        Assert.Null(s.MtaLabel("192.0.2.1"));
+        Assert.Equal("out1.example.com", s.MtaName("192.0.2.1"));
+        Assert.Contains(await store.ReadAuditAsync(10), e => e.Target == "mtalabel" && e.User == "bob" && e.Action == "set");
     }
 
     [Fact]

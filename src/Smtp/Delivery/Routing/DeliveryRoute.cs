@@ -7,10 +7,27 @@ internal sealed class DeliveryRoute : ThrottleState
 {
     private readonly Lock _gate = new();
     private readonly List<PooledConnection> _idle = [];
+    private int _handling;
+    private Destination? _destination;
 
     public DeliveryRoute(RouteKey key) => Key = key;
 
     public RouteKey Key { get; }
+
+    /// <summary>Messages on this route right now: waiting for a throttle or a connection, or being sent (console).</summary>
+    public int Handling => Volatile.Read(ref _handling);
+
+    /// <summary>The hops the last message on this route resolved to (console: which remote IPs a domain goes to).</summary>
+    public Destination? Destination => Volatile.Read(ref _destination);
+
+    /// <summary>A message starts on this route; one interlocked add and a reference write, no lock.</summary>
+    public void Enter(Destination destination)
+    {
+        Volatile.Write(ref _destination, destination);
+        Interlocked.Increment(ref _handling);
+    }
+
+    public void Leave() => Interlocked.Decrement(ref _handling);
 
     public int IdleCount { get { lock (_gate) return _idle.Count; } }
 
