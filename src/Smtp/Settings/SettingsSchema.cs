@@ -66,6 +66,15 @@ internal static class SettingsSchema
                 target VARCHAR(64) NOT NULL, detail VARCHAR(4000))
             """,
         ]),
+        // Cluster (issue 11): pauses and forced errors without "cluster" apply only on the instance that made
+        // them; the key that signs console switch tokens, shared by every instance; switch tokens already used.
+        (2,
+        [
+            "ALTER TABLE paused ADD COLUMN instance VARCHAR(255)",
+            "ALTER TABLE errors ADD COLUMN instance VARCHAR(255)",
+            "CREATE TABLE cluster_keys (name VARCHAR(64) NOT NULL PRIMARY KEY, secret VARCHAR(128) NOT NULL, created BIGINT NOT NULL)",
+            "CREATE TABLE cluster_tokens_used (nonce VARCHAR(64) NOT NULL PRIMARY KEY, expire BIGINT NOT NULL)",
+        ]),
     ];
 
     /// <summary>The newest schema version this program knows.</summary>
