@@ -41,4 +41,7 @@ internal sealed class ConsoleServices
 
     /// <summary>The send log (the console's Logs page); set once delivery runs.</summary>
     public MailerQ.Www.Smtp.Delivery.Results.SendLog? SendLog { get; set; }
+
+    /// <summary>This instance in its cluster (<c>/api/cluster</c>, switching consoles); set once the settings database is open.</summary>
+    public MailerQ.Www.Host.Cluster.ClusterState? Cluster { get; set; }
 }
