@@ -11,6 +11,7 @@ namespace MailerQ.Www.Host.Tests.Cluster;
 /// Each test stops a server, so each has its own (not the class fixture's).
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[Collection("cluster")]
 public sealed class ClusterOutageTests
 {
     private static async Task SendMailAsync(ClusterInstance instance, string subject)

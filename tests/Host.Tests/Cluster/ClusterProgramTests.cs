@@ -11,6 +11,7 @@ namespace MailerQ.Www.Host.Tests.Cluster;
 /// must exist"): they find each other, a change made on one applies on all, a stopped one turns stale, the switch
 /// token works once and only on its target, and instances started together migrate the database once.
 /// </summary>
+[Collection("cluster")]
 public sealed class ClusterProgramTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     private const string FastAnnounce = "cluster-interval: 300ms\n";
