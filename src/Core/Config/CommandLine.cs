@@ -19,6 +19,7 @@ public sealed class CommandLine
     public const string Usage =
         """
         usage: mailerq [--config-file FILE] [--check-config] [--version] [--help] [--KEY=VALUE ...]
+               mailerq --list-cluster [--cluster-timeout=SECONDS]
                mailerq hash-password < password
 
         Settings are layered: built-in defaults < /etc/mailerq/config.txt < --config-file FILE
@@ -27,12 +28,19 @@ public sealed class CommandLine
           --check-config       validate the configuration; exit 0 or print problems and exit 2
           --version            print the version and exit
           --help               print this text and exit
+          --list-cluster       print the instances that answer on the cluster exchange within cluster-timeout, and exit
+          --repair-database    add missing settings tables and columns at start instead of refusing to start
+          --purge-database     drop every settings table at start and begin with empty ones
           --KEY=VALUE          set config key KEY, e.g. --www-port=8485
           hash-password        read a password on stdin, print a $6$ SHA-512 crypt line for file:// auth
         """;
 
-    private CommandLine(string? configFile, bool checkConfig, bool version, bool help, string? command, IReadOnlyList<ConfigEntry> overrides)
+    private CommandLine(string? configFile, bool checkConfig, bool version, bool help, string? command, IReadOnlyList<ConfigEntry> overrides,
+        bool listCluster = false, bool repairDatabase = false, bool purgeDatabase = false)
     {
+        ListCluster = listCluster;
+        RepairDatabase = repairDatabase;
+        PurgeDatabase = purgeDatabase;
         ConfigFile = configFile;
         CheckConfig = checkConfig;
         Version = version;
@@ -46,6 +54,15 @@ public sealed class CommandLine
 
     /// <summary><c>--check-config</c>: validate, then exit 0 or 2.</summary>
     public bool CheckConfig { get; }
+
+    /// <summary><c>--list-cluster</c>: print the instances on the cluster exchange and exit (5.13/cluster.md).</summary>
+    public bool ListCluster { get; }
+
+    /// <summary><c>--repair-database</c>: repair the settings schema at start (5.13/database-access.md).</summary>
+    public bool RepairDatabase { get; }
+
+    /// <summary><c>--purge-database</c>: drop and recreate every settings table at start (5.13/database-access.md).</summary>
+    public bool PurgeDatabase { get; }
 
     /// <summary><c>--version</c>: print the version and exit 0.</summary>
     public bool Version { get; }
@@ -69,7 +86,7 @@ public sealed class CommandLine
         ArgumentNullException.ThrowIfNull(diagnostics);
 
         string? configFile = null;
-        bool checkConfig = false, version = false, help = false;
+        bool checkConfig = false, version = false, help = false, listCluster = false, repairDatabase = false, purgeDatabase = false;
         string? command = null;
         var overrides = new List<ConfigEntry>();
 
@@ -106,7 +123,16 @@ public sealed class CommandLine
                 case "--version" when eq < 0:
                     version = true;
                     continue;
-                case "--check-config" or "--version":
+                case "--list-cluster" when eq < 0:
+                    listCluster = true;
+                    continue;
+                case "--repair-database" when eq < 0:
+                    repairDatabase = true;
+                    continue;
+                case "--purge-database" when eq < 0:
+                    purgeDatabase = true;
+                    continue;
+                case "--check-config" or "--version" or "--list-cluster" or "--repair-database" or "--purge-database":
                     diagnostics.Error(ConfigOrigin.Named(name), null, "takes no value");
                     continue;
                 case "--config-file":
@@ -138,6 +164,6 @@ public sealed class CommandLine
             overrides.Add(new ConfigEntry(key, arg[(eq + 1)..].Trim(), ConfigOrigin.Named(name)));
         }
 
-        return new CommandLine(configFile, checkConfig, version, help, command, overrides);
+        return new CommandLine(configFile, checkConfig, version, help, command, overrides, listCluster, repairDatabase, purgeDatabase);
     }
 }

@@ -136,6 +136,8 @@ internal static class KnownKeys
         new("cluster-exchange", "cluster"),
         new("cluster-verify", null),
         new("cluster-timeout", "1"),
+        // Ours: how often an instance announces itself (MailerQ: "every few minutes", no key); stale after 3 missed.
+        new("cluster-interval", "60"),
 
         // Logs (5.13/logging.md). application-log is a list: "syslog,/var/log/mailerq/mailerq.log".
         new("application-log", null, KnownKeyFlags.List),

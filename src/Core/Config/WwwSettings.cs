@@ -116,8 +116,8 @@ public sealed class WwwSettings
             Certificate = ReadPath(config, "www-certificate", workingDirectory),
             PrivateKey = ReadPath(config, "www-privatekey", workingDirectory),
             Ciphers = NullIfEmpty(config.Get("www-ciphers")),
-            Host = NullIfEmpty(config.Get("www-host")),
-            Url = NullIfEmpty(config.Get("www-url")),
+            Host = ReadHost(config),
+            Url = ReadUrl(config),
             RenderUserAgent = NullIfEmpty(config.Get("render-useragent")),
             PamService = NullIfEmpty(config.Get("www-pam-service")),
             Auth = ReadAuth(config),
@@ -189,4 +189,44 @@ public sealed class WwwSettings
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>
+    /// <c>www-host</c>: how other instances and links name this console (issue 11 point 3), so it must be a host name
+    /// (RFC 1123 labels) or an IP literal, without scheme, port or path.
+    /// </summary>
+    private static string? ReadHost(ConfigSet config)
+    {
+        var entry = config.Last("www-host");
+        if (entry is null || entry.Value.Length == 0)
+            return null;
+        string host = entry.Value;
+        string bare = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
+        var kind = Uri.CheckHostName(bare);
+        if (host.Length > 253 || kind is UriHostNameType.Unknown or UriHostNameType.Basic
+            || (kind == UriHostNameType.IPv6 && !IPAddress.TryParse(bare, out _)))
+        {
+            config.Report(entry, $"{ConfigText.Quote(host)} is not a host name or IP address (no scheme, port or path: those belong in www-url)");
+            return null;
+        }
+        return host;
+    }
+
+    /// <summary>
+    /// <c>www-url</c>: the console's address as other instances link to it: an absolute <c>http://</c> or <c>https://</c>
+    /// URL with a host, no user name, query or fragment. A trailing slash is dropped so paths can be appended.
+    /// </summary>
+    private static string? ReadUrl(ConfigSet config)
+    {
+        var entry = config.Last("www-url");
+        if (entry is null || entry.Value.Length == 0)
+            return null;
+        if (!Uri.TryCreate(entry.Value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            || uri.Host.Length == 0 || uri.UserInfo.Length > 0 || uri.Query.Length > 0 || uri.Fragment.Length > 0
+            || entry.Value.Contains(' ', StringComparison.Ordinal))
+        {
+            config.Report(entry, $"{ConfigText.Quote(entry.Value)} is not an http:// or https:// URL of the console (like https://mta1.example.com:8485)");
+            return null;
+        }
+        return entry.Value.TrimEnd('/');
+    }
 }

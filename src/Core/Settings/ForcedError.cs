@@ -19,4 +19,6 @@ internal sealed record ForcedError
     public string? Ip { get; init; }
     public string? Tag { get; init; }
     public bool Cluster { get; init; }
+    /// <summary>The instance that made it (its cluster id); without <see cref="Cluster"/> it applies only there. Null = everywhere.</summary>
+    public string? Instance { get; init; }
 }

@@ -16,6 +16,8 @@ internal sealed record Pause
     public string? Tag { get; init; }
     /// <summary>Applies across the cluster ("Scope: Cluster") rather than this instance.</summary>
     public bool Cluster { get; init; }
+    /// <summary>The instance that made it (its cluster id); without <see cref="Cluster"/> it applies only there. Null = everywhere.</summary>
+    public string? Instance { get; init; }
     public DateTimeOffset? Expire { get; init; }
     public string? CreatedBy { get; init; }
     public DateTimeOffset Created { get; init; }

@@ -65,12 +65,35 @@ internal sealed class SettingsCache : IAsyncDisposable
         Changed?.Invoke(next);
     }
 
+    /// <summary>
+    /// Asked before every write: null lets it through, a text refuses it with <see cref="SettingsUnavailableException"/>
+    /// (the cluster sets it: database or broker down). Null = always allowed.
+    /// </summary>
+    public Func<string?>? WriteGuard { get; set; }
+
+    /// <summary>
+    /// Raised after every successful write and its reload (not after other reloads): the cluster tells the other
+    /// instances to reload (<c>{"reload":true}</c>). Handlers must not throw.
+    /// </summary>
+    public event Action? Written;
+
     /// <summary>Runs a write against the store, then reloads, so the change is in <see cref="Current"/> when this returns.</summary>
+    /// <exception cref="SettingsUnavailableException">The guard refused, or the database could not be reached.</exception>
     public async Task<T> WriteAsync<T>(Func<ISettingsStore, CancellationToken, ValueTask<T>> write, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(write);
-        var result = await write(_store, cancellationToken).ConfigureAwait(false);
+        if (WriteGuard?.Invoke() is { } refusal) throw new SettingsUnavailableException(refusal);
+        T result;
+        try
+        {
+            result = await write(_store, cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Data.Common.DbException ex) when (ex.IsTransient || ex.InnerException is System.Net.Sockets.SocketException or IOException or TimeoutException)
+        {
+            throw new SettingsUnavailableException("settings database unavailable: " + ex.Message, ex);
+        }
         await ReloadAsync(cancellationToken).ConfigureAwait(false);
+        Written?.Invoke();
         return result;
     }
 

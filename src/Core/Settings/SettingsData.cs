@@ -16,4 +16,10 @@ internal sealed class SettingsData
     public IReadOnlyList<MtaName> MtaNames { get; init; } = [];
     public IReadOnlyList<MtaLabel> MtaLabels { get; init; } = [];
     public IReadOnlyList<ApiToken> Tokens { get; init; } = [];
+
+    /// <summary>
+    /// The instance these settings are for (cluster id): pauses and forced errors that are neither cluster-wide nor
+    /// this instance's own do not apply here. Null = a lone instance, every row applies.
+    /// </summary>
+    public string? LocalInstance { get; init; }
 }

@@ -44,8 +44,15 @@ internal sealed class SettingsSnapshot
         _throttles = [.. data.Throttles];
         // Higher priority first; equal priorities keep creation order so the result never flips between reloads.
         Array.Sort(_throttles, static (a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority) : a.Id.CompareTo(b.Id));
-        _pauses = [.. data.Pauses];
-        _errors = [.. data.ForcedErrors];
+        // Rows another instance made for itself only ("Scope: Instance") never match here (issue 11 point 5).
+        var pauses = new List<Pause>(data.Pauses.Count);
+        foreach (var p in data.Pauses)
+            if (AppliesHere(p.Cluster, p.Instance, data.LocalInstance)) pauses.Add(p);
+        _pauses = [.. pauses];
+        var errors = new List<ForcedError>(data.ForcedErrors.Count);
+        foreach (var e in data.ForcedErrors)
+            if (AppliesHere(e.Cluster, e.Instance, data.LocalInstance)) errors.Add(e);
+        _errors = [.. errors];
         foreach (var s in data.Suppressions)
             (s.Type == SuppressionType.Domain ? _suppressedDomains : _suppressedAddresses)[s.Value] = s;
         foreach (var ip in data.PoolIps) _poolOfIp[ip.Ip] = ip.Name;
@@ -297,6 +304,13 @@ internal sealed class SettingsSnapshot
         }
         return score;
     }
+
+    /// <summary>
+    /// Cluster-wide rows apply everywhere; the others only on the instance that made them. Rows without an instance
+    /// (made before clustering, or in SQL) and snapshots of a lone instance apply everywhere.
+    /// </summary>
+    internal static bool AppliesHere(bool cluster, string? instance, string? localInstance) =>
+        cluster || instance is null || localInstance is null || string.Equals(instance, localInstance, StringComparison.Ordinal);
 
     internal static bool IsWild(string? field) => string.IsNullOrEmpty(field) || field == "*";
 }

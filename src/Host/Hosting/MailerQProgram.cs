@@ -17,6 +17,9 @@ using MailerQ.Www.Host.Web.Api;
 using MailerQ.Www.Host.Web.Auth;
 using MailerQ.Www.Host.Web.Settings;
 using MailerQ.Www.Core.Settings;
+using MailerQ.Www.Host.Cluster;
+using MailerQ.Www.Smtp.Cluster;
+using MailerQ.Www.Smtp.Settings;
 
 namespace MailerQ.Www.Host.Hosting;
 
@@ -50,7 +53,9 @@ internal static class MailerQProgram
         var www = WwwSettings.Read(config);
         var general = GeneralSettings.Read(config);
         var database = SettingsSetup.Read(config, general);
+        var clusterOptions = ClusterOptions.Read(config);
         if (diagnostics.HasErrors) return Report(diagnostics);
+        if (command.ListCluster) return await ListClusterAsync(clusterOptions).ConfigureAwait(false);
 
         // --check-config validates the login lines but never creates the admin password file.
         var chain = LoginSetup.CreateChain(www, general, config, bootstrap: !command.CheckConfig);
@@ -62,10 +67,15 @@ internal static class MailerQProgram
         // The delivery settings (throttles, pauses, …, REST API tokens): opened after the config is valid and before
         // anything listens. settings.Current is the snapshot the delivery engine queries; SettingsCache.ReloadAsync is
         // what the cluster's {"reload":true} calls. --check-config only validates database-address.
+        // In a cluster the instance needs its id before the first snapshot (instance-scoped pauses); finding the FQDN may
+        // ask DNS, which a lone instance does lazily instead.
+        ConsoleIdentity? clusterIdentity = clusterOptions is null || command.CheckConfig ? null : ConsoleIdentity.From(www);
+        string? instanceId = clusterIdentity is null ? null : ClusterState.InstanceIdFor(config.Get("server-id"), clusterIdentity);
         SettingsCache? settings = null;
         if (!command.CheckConfig)
         {
-            settings = await SettingsSetup.OpenAsync(database, config).ConfigureAwait(false);
+            var startup = new DatabaseStartup(Validate: config.GetBool("database-validate", true), Repair: command.RepairDatabase, Purge: command.PurgeDatabase);
+            settings = await SettingsSetup.OpenAsync(database, config, startup, instanceId).ConfigureAwait(false);
             if (settings is null)
             {
                 chain?.Dispose();
@@ -88,7 +98,7 @@ internal static class MailerQProgram
         {
             Overview = overview,
             Metrics = metrics,
-            Identity = new Lazy<ConsoleIdentity>(() => ConsoleIdentity.From(www)),
+            Identity = clusterIdentity is null ? new Lazy<ConsoleIdentity>(() => ConsoleIdentity.From(www)) : new Lazy<ConsoleIdentity>(clusterIdentity),
             AuthResults = authResults,
             RenderUserAgent = www.RenderUserAgent,
             Settings = settingsApi,
@@ -149,6 +159,11 @@ internal static class MailerQProgram
             await server.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
             return Report(diagnostics);
         }
+        // The cluster: announcements, {"reload":true} after every settings change, the database and broker watch.
+        var identity = services.Identity.Value;
+        await using var cluster = ClusterState.Start(instanceId ?? ClusterState.InstanceIdFor(config.Get("server-id"), identity), identity,
+            settings!, (SqlSettingsStore)settings!.Store, clusterOptions);
+        services.Cluster = cluster;
         using var stopDelivery = new CancellationTokenSource();
         var outbound = await DeliverySetup.StartAsync(delivery!, config, smtp.Options.Queue, settings!, overview, trace, smtp.Options, stopDelivery.Token).ConfigureAwait(false);
         settingsApi!.V1.Injector = outbound.Injector;
@@ -165,6 +180,27 @@ internal static class MailerQProgram
         stopDelivery.Cancel();
         await outbound.DisposeAsync().ConfigureAwait(false);
         Log.Info("mailerq", "stopped");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// <c>mailerq --list-cluster</c>: one line per instance that announces itself within <c>cluster-timeout</c> (id, URL,
+    /// host, version, start time, IPs); exit 0, or 1 when the broker cannot be reached, 2 when no cluster is configured.
+    /// </summary>
+    private static async Task<int> ListClusterAsync(ClusterOptions? options)
+    {
+        if (options is null)
+        {
+            Console.Error.WriteLine("mailerq: --list-cluster: no cluster configured (set cluster-address or rabbitmq-address)");
+            return ExitCodes.BadConfig;
+        }
+        var (instances, error) = await ClusterLister.ListAsync(options).ConfigureAwait(false);
+        if (instances is null)
+        {
+            Console.Error.WriteLine($"mailerq: --list-cluster: cannot reach the cluster exchange: {error}");
+            return ExitCodes.Failure;
+        }
+        Console.Out.Write(ClusterLister.Describe(instances));
         return ExitCodes.Ok;
     }
 

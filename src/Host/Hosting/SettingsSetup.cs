@@ -12,22 +12,22 @@ namespace MailerQ.Www.Host.Hosting;
 /// </summary>
 internal static class SettingsSetup
 {
-    /// <summary>Reads the keys; PostgreSQL parses but is refused until the cluster issue brings it.</summary>
-    public static DatabaseSettings Read(ConfigSet config, GeneralSettings general)
-    {
-        var settings = DatabaseSettings.Read(config, general);
-        if (settings.Address.Kind == DatabaseKind.PostgreSql)
-            config.Diagnostics.Error(config.OriginOf("database-address") ?? ConfigOrigin.Default, "database-address", SettingsStoreFactory.PostgreSqlNotYet);
-        return settings;
-    }
+    /// <summary>Reads the keys (and validates them).</summary>
+    public static DatabaseSettings Read(ConfigSet config, GeneralSettings general) => DatabaseSettings.Read(config, general);
 
-    /// <summary>Opens, migrates and loads the first snapshot; null (with the error recorded) when that fails.</summary>
-    public static async Task<SettingsCache?> OpenAsync(DatabaseSettings settings, ConfigSet config)
+    /// <summary>
+    /// Opens, migrates (checking, repairing or purging the schema as <paramref name="startup"/> says) and loads the first
+    /// snapshot for instance <paramref name="instanceId"/> (null = a lone instance); null (with the error recorded) when that fails.
+    /// </summary>
+    public static async Task<SettingsCache?> OpenAsync(DatabaseSettings settings, ConfigSet config, DatabaseStartup? startup = null, string? instanceId = null)
     {
         SqlSettingsStore? store = null;
+        startup ??= DatabaseStartup.Default;
         try
         {
-            store = await SettingsStoreFactory.OpenAsync(settings.Address).ConfigureAwait(false);
+            if (startup.Purge) Log.Warning("settings", "--purge-database: dropping every settings table", $"address={Log.Quote(settings.Address.ToString())}");
+            store = await SettingsStoreFactory.OpenAsync(settings.Address, startup).ConfigureAwait(false);
+            store.InstanceId = instanceId;
             var cache = await SettingsCache.StartAsync(store, settings.Ttl).ConfigureAwait(false);
             Log.Info("settings", "database opened", $"address={Log.Quote(settings.Address.ToString())} ttl={(long)settings.Ttl.TotalSeconds}s");
             return cache;

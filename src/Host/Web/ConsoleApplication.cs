@@ -35,6 +35,7 @@ internal sealed class ConsoleApplication : IDisposable
         if (webSockets is not null) _router.Map(HttpMethod.Get, "/ws", webSockets.HandleAsync);
         if (services is not null) MapReadApi(services);
         services?.Settings?.Map(_router);
+        if (services is not null) MapCluster(services, auth);
     }
 
     /// <summary>The console's read API (CONTRACT.md "Console API"); everything here is behind the gate.</summary>
@@ -69,6 +70,14 @@ internal sealed class ConsoleApplication : IDisposable
         _router.MapPrefix(HttpMethod.Put, "/api/ips/", ApiIo.Guard(ips.RenameAsync));
         _router.Map(HttpMethod.Get, "/api/tags", tags.ListAsync);
         _router.MapPrefix(HttpMethod.Get, "/api/tags/", tags.ItemAsync);
+    }
+
+    /// <summary>Switching consoles between instances (docs/cluster.md); <c>/cluster/enter</c> is where a browser without a session arrives.</summary>
+    private void MapCluster(ConsoleServices services, ConsoleAuth auth)
+    {
+        var cluster = new SwitchEndpoint(services, auth);
+        _router.Map(HttpMethod.Post, "/api/cluster/switch", cluster.SwitchAsync);
+        _router.Map(HttpMethod.Get, "/cluster/enter", cluster.EnterAsync);
     }
 
     public ValueTask HandleAsync(HttpContext context)

@@ -47,4 +47,7 @@ internal sealed class ConsoleServices
 
     /// <summary>The delivery engine, for its read-only route views (Domains, MTA IPs); set once delivery runs.</summary>
     public MailerQ.Www.Smtp.Delivery.DeliveryEngine? Delivery { get; set; }
+
+    /// <summary>This instance in its cluster (<c>/api/cluster</c>, switching consoles); set once the settings database is open.</summary>
+    public MailerQ.Www.Host.Cluster.ClusterState? Cluster { get; set; }
 }

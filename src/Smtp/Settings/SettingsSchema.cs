@@ -71,6 +71,15 @@ internal static class SettingsSchema
         [
             "CREATE TABLE mta_labels (ip VARCHAR(64) NOT NULL PRIMARY KEY, label VARCHAR(255) NOT NULL)",
         ]),
+        // 3 — cluster (issue 11): pauses and forced errors without "cluster" apply only on the instance that made
+        // them; the key that signs console switch tokens, shared by every instance; switch tokens already used.
+        (3,
+        [
+            "ALTER TABLE paused ADD COLUMN instance VARCHAR(255)",
+            "ALTER TABLE errors ADD COLUMN instance VARCHAR(255)",
+            "CREATE TABLE cluster_keys (name VARCHAR(64) NOT NULL PRIMARY KEY, secret VARCHAR(128) NOT NULL, created BIGINT NOT NULL)",
+            "CREATE TABLE cluster_tokens_used (nonce VARCHAR(64) NOT NULL PRIMARY KEY, expire BIGINT NOT NULL)",
+        ]),
     ];
 
     /// <summary>The newest schema version this program knows.</summary>

@@ -6,12 +6,12 @@ using MailerQ.Www.Core.Settings;
 namespace MailerQ.Www.Smtp.Settings;
 
 /// <summary>
-/// <see cref="ISettingsStore"/> over any ADO.NET provider with portable SQL: the SQLite store now, the PostgreSQL
-/// one later only supplies another connection factory and <see cref="SqlDialect"/>. One connection per
+/// <see cref="ISettingsStore"/> over any ADO.NET provider with portable SQL: SQLite and PostgreSQL differ only in
+/// their connection factory and <see cref="SqlDialect"/> (<see cref="SettingsStoreFactory"/>). One connection per
 /// operation (the providers pool them); writes are serialised in-process and each runs in one transaction
 /// together with its audit row.
 /// </summary>
-internal sealed class SqlSettingsStore : ISettingsStore
+internal sealed partial class SqlSettingsStore : ISettingsStore
 {
     private readonly Func<DbConnection> _connect;
     private readonly SqlDialect _dialect;
@@ -19,12 +19,24 @@ internal sealed class SqlSettingsStore : ISettingsStore
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private long _loads;
 
-    public SqlSettingsStore(Func<DbConnection> connect, SqlDialect dialect, TimeProvider? time = null)
+    private readonly IAsyncDisposable? _owned;
+
+    public SqlSettingsStore(Func<DbConnection> connect, SqlDialect dialect, TimeProvider? time = null, IAsyncDisposable? owned = null)
     {
         _connect = connect;
         _dialect = dialect;
         _time = time ?? TimeProvider.System;
+        _owned = owned;
     }
+
+    public SqlDialect Dialect => _dialect;
+
+    /// <summary>
+    /// This instance's cluster id. Pauses and forced errors made without <c>cluster</c> are stamped with it and apply
+    /// only here; selections (update, delete) see cluster-wide rows and this instance's own. Null = a lone instance:
+    /// every row applies and is seen.
+    /// </summary>
+    public string? InstanceId { get; set; }
 
     /// <summary>
     /// Creates the version table when missing and applies every pending migration in one transaction, so a
@@ -34,6 +46,7 @@ internal sealed class SqlSettingsStore : ISettingsStore
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (_dialect.MigrationLock is { } lockSql) await ExecuteAsync(connection, tx, lockSql, cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, tx, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, applied BIGINT NOT NULL)", cancellationToken).ConfigureAwait(false);
         int current;
         await using (var cmd = Command(connection, tx, "SELECT COALESCE(MAX(version), 0) FROM schema_version"))
@@ -67,7 +80,7 @@ internal sealed class SqlSettingsStore : ISettingsStore
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         // One read transaction: every table from the same moment.
-        await using var tx = await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(_dialect.Snapshot, cancellationToken).ConfigureAwait(false);
         var ct = cancellationToken;
 
         var rules = new Dictionary<long, List<ThrottlePattern>>();
@@ -108,7 +121,7 @@ internal sealed class SqlSettingsStore : ISettingsStore
         }, ct).ConfigureAwait(false);
 
         var pauses = new List<Pause>();
-        await ReadAsync(connection, tx, "SELECT id, mta, pool, domain, ip, tag, cluster, expire, created_by, created FROM paused ORDER BY id", r =>
+        await ReadAsync(connection, tx, "SELECT id, mta, pool, domain, ip, tag, cluster, expire, created_by, created, instance FROM paused ORDER BY id", r =>
             pauses.Add(new Pause
             {
                 Id = r.GetInt64(0),
@@ -121,10 +134,11 @@ internal sealed class SqlSettingsStore : ISettingsStore
                 Expire = Time(r, 7),
                 CreatedBy = Text(r, 8),
                 Created = Time(r, 9) ?? DateTimeOffset.UnixEpoch,
+                Instance = Text(r, 10),
             }), ct).ConfigureAwait(false);
 
         var errors = new List<ForcedError>();
-        await ReadAsync(connection, tx, "SELECT id, code, extended, description, mta, pool, domain, ip, tag, cluster FROM errors ORDER BY id", r =>
+        await ReadAsync(connection, tx, "SELECT id, code, extended, description, mta, pool, domain, ip, tag, cluster, instance FROM errors ORDER BY id", r =>
             errors.Add(new ForcedError
             {
                 Id = r.GetInt64(0),
@@ -137,6 +151,7 @@ internal sealed class SqlSettingsStore : ISettingsStore
                 Ip = Text(r, 7),
                 Tag = Text(r, 8),
                 Cluster = r.GetInt32(9) != 0,
+                Instance = Text(r, 10),
             }), ct).ConfigureAwait(false);
 
         var suppressions = new List<Suppression>();
@@ -222,6 +237,7 @@ internal sealed class SqlSettingsStore : ISettingsStore
             MtaNames = names,
             MtaLabels = labels,
             Tokens = tokens,
+            LocalInstance = InstanceId,
         });
     }
 
@@ -281,11 +297,13 @@ internal sealed class SqlSettingsStore : ISettingsStore
 
     // ---- pauses and forced errors ----------------------------------------------------------------
 
+    /// <summary>The same fields, among the rows this instance sees: cluster-wide ones and its own (<see cref="InstanceId"/>).</summary>
     private const string SelectionWhere =
-        "COALESCE(mta, '') = @mta AND COALESCE(pool, '') = @pool AND COALESCE(domain, '') = @domain AND COALESCE(ip, '') = @ip AND COALESCE(tag, '') = @tag";
+        "COALESCE(mta, '') = @mta AND COALESCE(pool, '') = @pool AND COALESCE(domain, '') = @domain AND COALESCE(ip, '') = @ip AND COALESCE(tag, '') = @tag"
+        + " AND (@instance = '' OR cluster <> 0 OR instance IS NULL OR instance = @instance)";
 
-    private static (string, object?)[] Selection(string? mta, string? pool, string? domain, string? ip, string? tag) =>
-        [("@mta", mta ?? ""), ("@pool", pool ?? ""), ("@domain", domain ?? ""), ("@ip", ip ?? ""), ("@tag", tag ?? "")];
+    private (string, object?)[] Selection(string? mta, string? pool, string? domain, string? ip, string? tag) =>
+        [("@mta", mta ?? ""), ("@pool", pool ?? ""), ("@domain", domain ?? ""), ("@ip", ip ?? ""), ("@tag", tag ?? ""), ("@instance", InstanceId ?? "")];
 
     private static string Describe(string? mta, string? pool, string? domain, string? ip, string? tag) =>
         $"mta={mta} pool={pool} domain={domain} ip={ip} tag={tag}";
@@ -298,17 +316,17 @@ internal sealed class SqlSettingsStore : ISettingsStore
             long? existing = await ScalarLongAsync(c, tx, "SELECT MIN(id) FROM paused WHERE " + SelectionWhere, ct, sel).ConfigureAwait(false);
             if (existing is long id)
             {
-                await NonQueryAsync(c, tx, "UPDATE paused SET cluster = @cluster, expire = @expire WHERE id = @id", ct,
-                    ("@cluster", pause.Cluster ? 1 : 0), ("@expire", Unix(pause.Expire)), ("@id", id)).ConfigureAwait(false);
-                return pause with { Id = id, CreatedBy = user, Created = now };
+                await NonQueryAsync(c, tx, "UPDATE paused SET cluster = @cluster, expire = @expire, instance = @instance WHERE id = @id", ct,
+                    ("@cluster", pause.Cluster ? 1 : 0), ("@expire", Unix(pause.Expire)), ("@instance", InstanceId), ("@id", id)).ConfigureAwait(false);
+                return pause with { Id = id, CreatedBy = user, Created = now, Instance = InstanceId };
             }
             id = await InsertAsync(c, tx, """
-                INSERT INTO paused (mta, pool, domain, ip, tag, cluster, expire, created_by, created)
-                VALUES (@mta, @pool, @domain, @ip, @tag, @cluster, @expire, @by, @created) RETURNING id
+                INSERT INTO paused (mta, pool, domain, ip, tag, cluster, expire, created_by, created, instance)
+                VALUES (@mta, @pool, @domain, @ip, @tag, @cluster, @expire, @by, @created, @instance) RETURNING id
                 """, ct, ("@mta", Blank(pause.Mta)), ("@pool", Blank(pause.Pool)), ("@domain", Blank(pause.Domain)), ("@ip", Blank(pause.Ip)),
                 ("@tag", Blank(pause.Tag)), ("@cluster", pause.Cluster ? 1 : 0), ("@expire", Unix(pause.Expire)), ("@by", user),
-                ("@created", now.ToUnixTimeSeconds())).ConfigureAwait(false);
-            return pause with { Id = id, CreatedBy = user, Created = now };
+                ("@created", now.ToUnixTimeSeconds()), ("@instance", InstanceId)).ConfigureAwait(false);
+            return pause with { Id = id, CreatedBy = user, Created = now, Instance = InstanceId };
         }, cancellationToken);
 
     public ValueTask<int> DeletePausesAsync(Pause selection, string user, CancellationToken cancellationToken = default) =>
@@ -323,18 +341,18 @@ internal sealed class SqlSettingsStore : ISettingsStore
             long? existing = await ScalarLongAsync(c, tx, "SELECT MIN(id) FROM errors WHERE " + SelectionWhere, ct, sel).ConfigureAwait(false);
             if (existing is long id)
             {
-                await NonQueryAsync(c, tx, "UPDATE errors SET code = @code, extended = @extended, description = @description, cluster = @cluster WHERE id = @id", ct,
+                await NonQueryAsync(c, tx, "UPDATE errors SET code = @code, extended = @extended, description = @description, cluster = @cluster, instance = @instance WHERE id = @id", ct,
                     ("@code", error.Code), ("@extended", Blank(error.Extended)), ("@description", Blank(error.Description)),
-                    ("@cluster", error.Cluster ? 1 : 0), ("@id", id)).ConfigureAwait(false);
-                return error with { Id = id };
+                    ("@cluster", error.Cluster ? 1 : 0), ("@instance", InstanceId), ("@id", id)).ConfigureAwait(false);
+                return error with { Id = id, Instance = InstanceId };
             }
             id = await InsertAsync(c, tx, """
-                INSERT INTO errors (code, extended, description, mta, pool, domain, ip, tag, cluster)
-                VALUES (@code, @extended, @description, @mta, @pool, @domain, @ip, @tag, @cluster) RETURNING id
+                INSERT INTO errors (code, extended, description, mta, pool, domain, ip, tag, cluster, instance)
+                VALUES (@code, @extended, @description, @mta, @pool, @domain, @ip, @tag, @cluster, @instance) RETURNING id
                 """, ct, ("@code", error.Code), ("@extended", Blank(error.Extended)), ("@description", Blank(error.Description)),
                 ("@mta", Blank(error.Mta)), ("@pool", Blank(error.Pool)), ("@domain", Blank(error.Domain)), ("@ip", Blank(error.Ip)),
-                ("@tag", Blank(error.Tag)), ("@cluster", error.Cluster ? 1 : 0)).ConfigureAwait(false);
-            return error with { Id = id };
+                ("@tag", Blank(error.Tag)), ("@cluster", error.Cluster ? 1 : 0), ("@instance", InstanceId)).ConfigureAwait(false);
+            return error with { Id = id, Instance = InstanceId };
         }, cancellationToken);
 
     public ValueTask<int> DeleteForcedErrorsAsync(ForcedError selection, string user, CancellationToken cancellationToken = default) =>
@@ -506,10 +524,10 @@ internal sealed class SqlSettingsStore : ISettingsStore
         return entries;
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         _writeGate.Dispose();
-        return ValueTask.CompletedTask;
+        if (_owned is not null) await _owned.DisposeAsync().ConfigureAwait(false);
     }
 
     // ---- plumbing ---------------------------------------------------------------------------------

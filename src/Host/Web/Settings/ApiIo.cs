@@ -82,6 +82,16 @@ internal static class ApiIo
         {
             Conflict(context.Response, ex);
         }
+        catch (SettingsUnavailableException ex)
+        {
+            // The database or the cluster broker is down (issue 11 point 6): say which, and that trying again later is right.
+            Log.Warning("settings", "write refused", $"path={Log.Quote(System.Text.Encoding.ASCII.GetString(context.Request.Path))} reason={Log.Quote(ex.Message)}");
+            Error(context.Response, 503, ex.Message);
+        }
+        catch (System.Data.Common.DbException ex) when (ex.IsTransient)
+        {
+            Error(context.Response, 503, "settings database unavailable: " + ex.Message);
+        }
         catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or InvalidOperationException)
         {
             Log.Error("settings", "database error", $"path={Log.Quote(System.Text.Encoding.ASCII.GetString(context.Request.Path))} error={Log.Quote(ex.Message)}");

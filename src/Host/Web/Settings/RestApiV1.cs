@@ -52,7 +52,10 @@ internal sealed class RestApiV1
     {
         using var w = ApiIo.Json(context.Response);
         w.WriteStartArray();
-        foreach (var p in _settings.Current.Data.Pauses) SettingsJson.Write(w, p);
+        var data = _settings.Current.Data;
+        // What applies here: cluster-wide rows and this instance's own (another instance's local pauses are its business).
+        foreach (var p in data.Pauses)
+            if (SettingsSnapshot.AppliesHere(p.Cluster, p.Instance, data.LocalInstance)) SettingsJson.Write(w, p);
         w.WriteEndArray();
         return ValueTask.CompletedTask;
     }
@@ -96,7 +99,9 @@ internal sealed class RestApiV1
     {
         using var w = ApiIo.Json(context.Response);
         w.WriteStartArray();
-        foreach (var e in _settings.Current.Data.ForcedErrors) SettingsJson.Write(w, e);
+        var data = _settings.Current.Data;
+        foreach (var e in data.ForcedErrors)
+            if (SettingsSnapshot.AppliesHere(e.Cluster, e.Instance, data.LocalInstance)) SettingsJson.Write(w, e);
         w.WriteEndArray();
         return ValueTask.CompletedTask;
     }

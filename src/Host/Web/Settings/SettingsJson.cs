@@ -15,6 +15,7 @@ internal static class SettingsJson
         ApiIo.WriteOptional(w, "ip"u8, p.Ip);
         ApiIo.WriteOptional(w, "tag"u8, p.Tag);
         w.WriteBoolean("cluster"u8, p.Cluster);
+        ApiIo.WriteOptional(w, "instance"u8, p.Instance);
         if (p.Expire is { } expire) w.WriteString("expire"u8, ApiIo.FormatTime(expire));
         w.WriteEndObject();
     }
@@ -31,6 +32,7 @@ internal static class SettingsJson
         ApiIo.WriteOptional(w, "ip"u8, e.Ip);
         ApiIo.WriteOptional(w, "tag"u8, e.Tag);
         w.WriteBoolean("cluster"u8, e.Cluster);
+        ApiIo.WriteOptional(w, "instance"u8, e.Instance);
         w.WriteEndObject();
     }
 
