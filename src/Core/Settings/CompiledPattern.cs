@@ -12,7 +12,7 @@ namespace MailerQ.Www.Core.Settings;
 /// </summary>
 internal sealed class CompiledPattern
 {
-    private static readonly TimeSpan RegexBudget = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan RegexBudget = TimeSpan.FromSeconds(1);
 
     private readonly PatternType _type;
     private readonly string _pattern;
@@ -31,10 +31,23 @@ internal sealed class CompiledPattern
         Regex? regex = null;
         if (type is PatternType.Regex or PatternType.Fnmatch)
         {
+            string source = type == PatternType.Regex ? pattern : GlobToRegex(pattern);
             try
             {
-                regex = new Regex(type == PatternType.Regex ? pattern : GlobToRegex(pattern),
-                    RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexBudget);
+                // Linear-time matching needs no time limit, so a busy machine never turns a match into a miss.
+                regex = new Regex(source, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+            }
+            catch (NotSupportedException)
+            {
+                // Backreferences and lookarounds need the backtracking engine: that one runs with a time limit.
+                try
+                {
+                    regex = new Regex(source, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexBudget);
+                }
+                catch (ArgumentException)
+                {
+                    return new CompiledPattern(type, pattern, null);
+                }
             }
             catch (ArgumentException)
             {

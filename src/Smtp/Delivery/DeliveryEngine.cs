@@ -59,6 +59,9 @@ internal sealed partial class DeliveryEngine : IAsyncDisposable
     /// <summary>Messages parked by a pause since the last resume.</summary>
     public int Parked => Volatile.Read(ref _parked);
 
+    /// <summary>The most outbound connections ever open at once (what <c>smtp-connections-out</c> caps).</summary>
+    public int PeakOutboundConnections => _outbound.Peak;
+
     /// <summary>Open outbound connections (busy and idle).</summary>
     public int OpenConnections
     {

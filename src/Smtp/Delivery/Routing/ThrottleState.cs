@@ -4,12 +4,16 @@ namespace MailerQ.Www.Smtp.Delivery.Routing;
 internal class ThrottleState
 {
     private int _open;
+    private int _peak;
 
     public RateSpacing Messages { get; } = new();
     public RateSpacing Connects { get; } = new();
 
     /// <summary>Connections open (busy or idle) on this level.</summary>
     public int Open => Volatile.Read(ref _open);
+
+    /// <summary>The most connections ever open at once on this level.</summary>
+    public int Peak => Volatile.Read(ref _peak);
 
     public Pulse Released { get; } = new();
 
@@ -24,7 +28,13 @@ internal class ThrottleState
             if (max > 0 && open >= max)
                 return false;
             if (Interlocked.CompareExchange(ref _open, open + 1, open) == open)
+            {
+                int peak;
+                while ((peak = Volatile.Read(ref _peak)) < open + 1 && Interlocked.CompareExchange(ref _peak, open + 1, peak) != peak)
+                {
+                }
                 return true;
+            }
         }
     }
 
