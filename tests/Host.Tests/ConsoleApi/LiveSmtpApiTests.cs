@@ -198,12 +198,12 @@ public sealed class LogsApiTests(LogsApiServer server) : IClassFixture<LogsApiSe
     }
 
     [Fact]
-    public async Task Logs_lists_the_deliveries_newest_first_with_the_send_log_fields()
+    public async Task Logs_lists_the_deliveries_with_the_send_log_fields()
     {
         var entries = await LogsAsync("");
         Assert.Equal(2, entries.Length);
-        // Both are delivered in parallel, so either may be logged first; newest first means by time.
-        Assert.True(entries[0].GetProperty("time").GetString()!.CompareTo(entries[1].GetProperty("time").GetString()) >= 0);
+        // Both are delivered in parallel, so either may be logged first ("newest" = last written, and a line's
+        // time is its attempt's, so not even time order is fixed).
         Assert.Equal(["b@example.net", "c@example.com"], entries.Select(e => e.GetProperty("recipient").GetString()).Order());
         var entry = entries.Single(e => e.GetProperty("recipient").GetString() == "b@example.net");
         Assert.Equal("delivered", entry.GetProperty("disposition").GetString());
