@@ -22,6 +22,8 @@ const MAX_DATA_LINES = 20;
 const MAX_STREAM_ROWS = 400;
 /** Session metadata (peer, state, sender, recipients, message id) comes from the API this often. */
 const META_REFRESH_MS = 1000;
+/** The session table is rebuilt at most this often; transcript lines still go out every frame. */
+const LIST_REFRESH_MS = 250;
 const QUEUED_AS = /queued as ([0-9a-f]{32})/;
 const IP_ADDRESS = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:.]*:[0-9a-f:.]*)$/i;
 
@@ -60,7 +62,10 @@ export function render(view, context) {
   let pendingSelected = []; // lines to append to the selected transcript
   let pendingStream = []; // { s, line } to append to the all-sessions stream
   let frame = 0;
+  let listDrawn = 0;
   let metaTimer = 0;
+  // What the page costs, for the load test and for anyone curious in the devtools console.
+  const cost = window.__liveSmtp = { traces: 0, traceMs: 0, draws: 0, drawMs: 0, listMs: 0, rowsMs: 0, scrollMs: 0 };
   let metaWanted = true;
 
   function newSession(id, fields) {
@@ -152,6 +157,7 @@ export function render(view, context) {
 
   function onTrace(trace) {
     if (!alive) return;
+    const began = performance.now();
     const id = String(trace.session);
     let s = sessions.get(id);
     if (!s) {
@@ -161,6 +167,8 @@ export function render(view, context) {
     }
     feed(s, trace.direction, trace.text, trace.time);
     schedule();
+    cost.traces++;
+    cost.traceMs += performance.now() - began;
   }
 
   function onStats(message) {
@@ -254,14 +262,19 @@ export function render(view, context) {
     messageArea,
   );
 
+  /** Sets text only when it changed: an unchanged write still costs a style recalculation. */
+  function setText(element, text) {
+    if (element.textContent !== text) element.textContent = text;
+  }
+
   function updateStatus() {
-    connection.textContent = connected ? 'Live' : 'Reconnecting…';
+    setText(connection, connected ? 'Live' : 'Reconnecting…');
     connection.classList.toggle('ok', connected);
     const total = droppedBase + droppedNow;
-    dropped.textContent = `Dropped frames: ${numberFormat.format(total)}`;
+    setText(dropped, `Dropped frames: ${numberFormat.format(total)}`);
     dropped.classList.toggle('warn', total > 0);
-    pausedNote.hidden = !paused;
-    pausedNote.textContent = `Paused · ${numberFormat.format(pausedLines)} new lines`;
+    if (pausedNote.hidden === paused) pausedNote.hidden = !paused;
+    if (paused) setText(pausedNote, `Paused · ${numberFormat.format(pausedLines)} new lines`);
   }
 
   function cell(text) {
@@ -285,9 +298,14 @@ export function render(view, context) {
       open);
   }
 
+  /** The session's row, built on first need and refilled only when it changed while off screen. */
   function rowFor(s) {
     if (!s.row) {
       s.row = h('tr', { tabindex: '-1', 'data-session': s.id, onclick: () => choose(s.id) });
+      s.rowStale = true;
+    }
+    if (s.rowStale) {
+      s.rowStale = false;
       fillRow(s);
     }
     return s.row;
@@ -314,20 +332,25 @@ export function render(view, context) {
     counter.textContent = `${numberFormat.format(list.length)} session${list.length === 1 ? '' : 's'} (the newest ${MAX_SESSIONS} are kept)`;
   }
 
+  /**
+   * One element per line (a text node, no inner spans): at a few thousand lines a second the browser's
+   * style and layout work per element is what costs, so client and server differ by class and prefix.
+   */
   function lineElement(line, s) {
-    const who = line.dir === 'c' ? 'C' : 'S';
-    return h('li', { class: `line ${line.dir}${line.data ? ' data' : ''}${line.note ? ' note' : ''}` },
-      s ? h('span', { class: 'sid' }, `#${s.id}`) : null,
-      h('span', { class: 'who', title: line.dir === 'c' ? 'client' : 'server' }, `${who}:`),
-      h('span', { class: 'text' }, line.text));
+    const li = document.createElement('li');
+    li.className = `line ${line.dir}${line.data ? ' data' : ''}${line.note ? ' note' : ''}`;
+    li.textContent = `${s ? `#${s.id} ` : ''}${line.dir === 'c' ? 'C:' : 'S:'} ${line.text}`;
+    return li;
   }
 
-  function nearBottom() {
-    return transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 40;
-  }
+  // Whether the transcript follows new lines: true until the operator scrolls up, again once back at
+  // the bottom. Kept from scroll events so drawing never has to read layout first.
+  let following = true;
+  transcript.addEventListener('scroll', () => {
+    following = transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 40;
+  }, { passive: true });
 
-  function renderTranscript() {
-    const stick = transcriptReset || nearBottom();
+  function renderTranscript(stick) {
     const s = selected !== null ? sessions.get(selected) : null;
     if (headerDirty || transcriptReset) {
       headerDirty = false;
@@ -348,7 +371,7 @@ export function render(view, context) {
         if (!s.lines.length) transcript.append(h('li', { class: 'line note' }, s.complete ? 'Waiting for the session to say something…' : 'Loading the transcript…'));
       } else {
         const rows = [];
-        for (const s of visible().reverse()) for (const line of s.lines.slice(-20)) rows.push({ s, line });
+        for (const s of visible()) for (const line of s.lines.slice(-MAX_STREAM_ROWS)) rows.push({ s, line });
         rows.sort((a, b) => a.line.time - b.line.time);
         transcript.replaceChildren(...rows.slice(-MAX_STREAM_ROWS).map((x) => lineElement(x.line, x.s)));
       }
@@ -370,25 +393,37 @@ export function render(view, context) {
       const extra = transcript.childElementCount - MAX_STREAM_ROWS;
       for (let i = 0; i < extra; i++) transcript.firstElementChild.remove();
     }
+    const t2 = performance.now();
     if (stick) transcript.scrollTop = transcript.scrollHeight;
+    cost.scrollMs += performance.now() - t2;
   }
 
-  function draw() {
+  function draw(now) {
     frame = 0;
     if (!alive || paused) return;
-    if (listDirty) {
+    const began = performance.now();
+    const stick = transcriptReset || following;
+    if (listDirty && now - listDrawn < LIST_REFRESH_MS) {
+      schedule(); // not yet: come back next frame
+    } else if (listDirty) {
       listDirty = false;
-      dirtyRows.clear();
-      for (const s of sessions.values()) if (s.row && s.rowStale) { fillRow(s); s.rowStale = false; }
+      listDrawn = now;
+      const t0 = performance.now();
       renderList();
+      cost.listMs += performance.now() - t0;
     }
+    const t1 = performance.now();
     for (const s of dirtyRows) {
-      if (s.row) fillRow(s);
+      if (s.row?.isConnected) fillRow(s);
+      else if (s.row) s.rowStale = true;
       if (s.id === selected) headerDirty = true;
     }
     dirtyRows.clear();
-    renderTranscript();
+    cost.rowsMs += performance.now() - t1;
     updateStatus();
+    renderTranscript(stick); // last: its scroll position is the frame's only layout read
+    cost.draws++;
+    cost.drawMs += performance.now() - began;
   }
 
   function schedule() {
@@ -400,6 +435,7 @@ export function render(view, context) {
     selected = id;
     transcriptReset = true;
     listDirty = true;
+    listDrawn = 0; // the operator acted: answer in this frame
     schedule();
     const s = id !== null ? sessions.get(id) : null;
     if (!s || s.complete) return;
@@ -452,6 +488,7 @@ export function render(view, context) {
     direction = directionSelect.value;
     resubscribe();
     listDirty = transcriptReset = true;
+    listDrawn = 0;
     schedule();
   });
   let peerTimer = 0;
@@ -461,6 +498,7 @@ export function render(view, context) {
       peerFilter = peerInput.value.trim();
       resubscribe();
       listDirty = transcriptReset = true;
+      listDrawn = 0;
       schedule();
     }, 250);
   });
@@ -475,6 +513,7 @@ export function render(view, context) {
     } else {
       // The model kept following: draw it whole.
       listDirty = transcriptReset = true;
+      listDrawn = 0;
       for (const s of sessions.values()) s.rowStale = true;
       metaWanted = true;
       schedule();

@@ -3,9 +3,9 @@ using System.Text.RegularExpressions;
 namespace MailerQ.Www.Host.Web.Render;
 
 /// <summary>
-/// Points <c>cid:</c> references (RFC 2392: images carried inside the message) at
-/// <c>/render/{id}/cid/{content-id}</c>, which serves that part from the same message, so a rendered mail
-/// shows its own images without reaching out anywhere.
+/// Resolves <c>cid:</c> references (RFC 2392: images carried inside the message) so a rendered mail shows its
+/// own images without reaching out anywhere: an image part becomes a <c>data:</c> URI in the page itself
+/// (see <see cref="InlineImages"/> for why), anything else points at <c>/render/{id}/cid/{content-id}</c>.
 /// </summary>
 internal static partial class CidRewriter
 {
@@ -13,13 +13,14 @@ internal static partial class CidRewriter
     [GeneratedRegex("""\bcid:([^"'\s<>()]+)""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CidUrl();
 
-    public static string Rewrite(string html, string messageId)
+    /// <param name="inline">The replacement for a content id (a <c>data:</c> URI), or null to link to the cid route.</param>
+    public static string Rewrite(string html, string messageId, Func<string, string?>? inline = null)
     {
         if (!html.Contains("cid:", StringComparison.OrdinalIgnoreCase)) return html;
         return CidUrl().Replace(html, match =>
         {
             string contentId = Unescape(match.Groups[1].Value);
-            return $"/render/{messageId}/cid/{Uri.EscapeDataString(contentId)}";
+            return inline?.Invoke(contentId) ?? $"/render/{messageId}/cid/{Uri.EscapeDataString(contentId)}";
         });
     }
 

@@ -70,7 +70,7 @@ internal sealed class RenderEndpoint
             }
             Protect(response);
             response.SetContentType(TextHtml);
-            response.Write(CidRewriter.Rewrite(html, Encoding.ASCII.GetString(id)));
+            response.Write(new InlineImages(message, Encoding.ASCII.GetString(id)).Render(html));
             return ValueTask.CompletedTask;
         }
 
@@ -97,7 +97,7 @@ internal sealed class RenderEndpoint
     }
 
     /// <summary>The part's media type when it is a plain <c>type/subtype</c>; anything odd is served as bytes.</summary>
-    private static string SafeMediaType(string mediaType)
+    internal static string SafeMediaType(string mediaType)
     {
         if (mediaType.Length is 0 or > 127) return "application/octet-stream";
         foreach (char c in mediaType)
