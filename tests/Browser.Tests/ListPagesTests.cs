@@ -29,12 +29,13 @@ public sealed class ListPagesTests
 
         // A remote IP's switch pauses that IP (MailerQ: for every domain) and resumes it.
         var remote = page.GetByRole(AriaRole.Switch, new() { Name = "Running 127.0.0.1" });
-        await remote.UncheckAsync();
         using var api = OverviewMail.Api(console);
-        Assert.Contains("\"ip\":\"127.0.0.1\"", await api.GetStringAsync("/v1/pauses"));
+        await remote.UncheckAsync();
+        await WaitForPausesAsync(api, pauses => pauses.Contains("\"ip\":\"127.0.0.1\"", StringComparison.Ordinal));
+        await Assertions.Expect(remote).ToBeEnabledAsync(); // the switch is disabled while its request runs
         await console.ScreenshotAsync("domain-remote-ip-paused");
         await remote.CheckAsync();
-        Assert.Equal("[]", await api.GetStringAsync("/v1/pauses"));
+        await WaitForPausesAsync(api, pauses => pauses == "[]");
 
         // MTA IPs: rename gives the IP a display name shown in the list.
         await page.GotoAsync(console.BaseUrl + "/#/mta-ips/127.0.0.1");
@@ -51,5 +52,17 @@ public sealed class ListPagesTests
         await Assertions.Expect(page.GetByRole(AriaRole.Switch, new() { Name = "Running" })).ToBeCheckedAsync();
         await Assertions.Expect(page.Locator("article.tile[data-stat='deliveries'] .tile-value")).ToHaveTextAsync("3");
         await console.ScreenshotAsync("tag-page");
+    }
+
+    /// <summary>The switch answers before its request does; the pause list is what the server holds.</summary>
+    private static async Task WaitForPausesAsync(System.Net.Http.HttpClient api, Func<string, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        string pauses;
+        while (!condition(pauses = await api.GetStringAsync("/v1/pauses")))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"pauses: {pauses}");
+            await Task.Delay(100);
+        }
     }
 }

@@ -46,7 +46,11 @@ public sealed class OverviewPageTests
         await Assertions.Expect(Tile(page, "deliveries")).ToHaveTextAsync("0");
         await page.Locator(".chart-plot canvas").WaitForAsync();
         clock.Stop();
-        ReportTiming(clock.Elapsed);
+        // The page's own marks (performance timeline) time it without Playwright's polling in between.
+        await page.WaitForFunctionAsync("performance.getEntriesByName('mq-dashboard-ready').length > 0");
+        double inPage = await page.EvaluateAsync<double>(
+            "performance.getEntriesByName('mq-dashboard-ready')[0].startTime - performance.getEntriesByName('mq-login')[0].startTime");
+        ReportTiming(inPage, clock.Elapsed);
 
         await OverviewMail.SendAsync(console, "someone@example.net", count: 5);
         await sink.WaitForAsync(5);
@@ -151,9 +155,10 @@ public sealed class OverviewPageTests
         await console.ScreenshotAsync("overview-resumed");
     }
 
-    private static void ReportTiming(TimeSpan elapsed)
+    private static void ReportTiming(double inPageMs, TimeSpan observed)
     {
-        string line = $"dashboard usable {elapsed.TotalMilliseconds:F0} ms after clicking Log in (tiles with numbers, chart drawn; loopback)";
+        string line = $"dashboard usable {inPageMs:F0} ms after Log in was pressed (page marks: tiles with numbers and chart drawn; loopback); " +
+            $"{observed.TotalMilliseconds:F0} ms as the test observed it (includes Playwright's polling)";
         TestContext.Current.TestOutputHelper?.WriteLine(line);
         string folder = Path.Combine(MailerQ.Www.Host.Tests.RepoRoot.Path, "tests", "artifacts");
         Directory.CreateDirectory(folder);
