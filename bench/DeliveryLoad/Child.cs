@@ -52,13 +52,16 @@ internal sealed class Child : IDisposable
         long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
 
     /// <summary>User + system CPU time so far (from /proc/PID/stat, clock ticks of 10 ms).</summary>
-    public TimeSpan Cpu()
+    public TimeSpan Cpu() => CpuSplit().User + CpuSplit().System;
+
+    /// <summary>User and system CPU time so far, apart: system time is the kernel's share (syscalls, fsync, loopback TCP).</summary>
+    public (TimeSpan User, TimeSpan System) CpuSplit()
     {
         string stat = File.ReadAllText($"/proc/{Pid}/stat");
         // Fields after the command name (which is in parentheses and may contain blanks): state is field 3.
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        long ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return TimeSpan.FromMilliseconds(ticks * 10);
+        return (TimeSpan.FromMilliseconds(long.Parse(fields[11], CultureInfo.InvariantCulture) * 10),
+            TimeSpan.FromMilliseconds(long.Parse(fields[12], CultureInfo.InvariantCulture) * 10));
     }
 
     /// <summary>SIGTERM, then SIGKILL after <paramref name="grace"/>.</summary>

@@ -40,7 +40,7 @@ internal static class DeliveryRun
             await Child.WaitForPortAsync(sinkPort, TimeSpan.FromSeconds(10));
             using var mailerq = await Mailerq.StartAsync(o.Mailerq, work, "mailerq", data, Child.FreePort(), extra);
             var ready = mailerq.Child.Memory();
-            var cpuReady = mailerq.Child.Cpu();
+            var cpuReady = mailerq.Child.CpuSplit();
             var sinkCpuReady = sink.Cpu();
             Console.Error.WriteLine($"# mailerq answered in {mailerq.StartTime.TotalMilliseconds:F0} ms, RSS {Mb(ready.Rss)}");
 
@@ -75,20 +75,20 @@ internal static class DeliveryRun
                     throw new InvalidOperationException("mailerq exited during the run");
             }
             var end = mailerq.Child.Memory();
-            var cpuEnd = mailerq.Child.Cpu();
+            var cpuEnd = mailerq.Child.CpuSplit();
             var sinkCpuEnd = sink.Cpu();
             string history = await mailerq.GetAsync("api/stats/history?seconds=3600");
             var (total, window, medianPerSecond) = Rates(history);
 
             long delivered = tail.Delivered;
-            double cpuMsPerMessage = delivered > 0 ? (cpuEnd - cpuReady).TotalMilliseconds / delivered : 0;
+            double PerDelivery(TimeSpan t) => delivered > 0 ? t.TotalMilliseconds / delivered : 0;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"delivery messages={o.Messages} size={o.Size} connections={o.Connections} delivered={delivered} failed={tail.Failed} retried={tail.Retried} " +
                 $"outbox_left={remaining} timed_out={timedOut.ToString().ToLowerInvariant()} " +
                 $"window_s={window} rate_per_s={(window > 0 ? total / (double)window : 0):F0} median_second={medianPerSecond:F0} " +
                 $"healthz_ms={mailerq.StartTime.TotalMilliseconds:F0} " +
                 $"rss_ready_mb={Mb(ready.Rss)} rss_max_sampled_mb={Mb(maxRss)} rss_peak_hwm_mb={Mb(end.Peak)} rss_end_mb={Mb(end.Rss)} " +
-                $"cpu_ms_per_delivery={cpuMsPerMessage:F3} sink_cpu_ms_per_delivery={(delivered > 0 ? (sinkCpuEnd - sinkCpuReady).TotalMilliseconds / delivered : 0):F3} " +
+                $"cpu_ms_per_delivery={PerDelivery(cpuEnd.User + cpuEnd.System - cpuReady.User - cpuReady.System):F3} user={PerDelivery(cpuEnd.User - cpuReady.User):F3} sys={PerDelivery(cpuEnd.System - cpuReady.System):F3} sink_cpu_ms_per_delivery={(delivered > 0 ? (sinkCpuEnd - sinkCpuReady).TotalMilliseconds / delivered : 0):F3} " +
                 $"prefill_s={prefill.TotalSeconds:F1}"));
             if (tail.LastFailure is { } failure)
                 Console.Error.WriteLine($"# last failure/retry: {failure}");

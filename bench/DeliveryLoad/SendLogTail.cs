@@ -19,12 +19,12 @@ internal sealed class SendLogTail(string path)
         if (!File.Exists(path))
             return;
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        if (stream.Length <= _offset)
-            return;
         stream.Position = _offset;
-        using var reader = new StreamReader(stream);
-        string text = _partial + reader.ReadToEnd();
-        _offset = stream.Length;
+        var bytes = new MemoryStream();
+        stream.CopyTo(bytes);
+        // Advance by what was read, not by the file's length now: the server may have appended meanwhile.
+        _offset += bytes.Length;
+        string text = _partial + System.Text.Encoding.UTF8.GetString(bytes.GetBuffer(), 0, (int)bytes.Length);
         int start = 0;
         while (true)
         {

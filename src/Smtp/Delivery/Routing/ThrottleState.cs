@@ -11,7 +11,7 @@ internal class ThrottleState
     /// <summary>Connections open (busy or idle) on this level.</summary>
     public int Open => Volatile.Read(ref _open);
 
-    public Pulse Released { get; } = new();
+    public SlotSignal Released { get; } = new();
 
     public DateTimeOffset LastUsed { get; set; }
 
