@@ -7,7 +7,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: all build run test aot bench bench-load deps clean
+.PHONY: all build run test aot bench bench-load bench-delivery deps clean
 
 all: build
 
@@ -41,6 +41,11 @@ bench:
 # size/startup/RSS; builds everything it runs; prints the tables (bench/load.sh, docs/perf.md).
 bench-load:
 	bash bench/load.sh
+
+# Outbound deliveries/s to Postfix's smtp-sink from a pre-filled outbox (10,000 and 100,000 messages, RSS) and
+# inbound messages/s with the fsync'd spool against smtp-sink (bench/delivery.sh, docs/perf.md).
+bench-delivery:
+	bash bench/delivery.sh
 
 clean:
 	rm -rf out var

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MailerQ.Www.Core.IO;
 using MailerQ.Www.Core.Logging;
 
@@ -25,6 +26,9 @@ internal sealed class EmbeddedQueue : IMessageQueue, MailerQ.Www.Smtp.Delivery.I
 
     public string Root { get; }
     public string TempDirectory { get; }
+
+    /// <summary>One fsync group per queue directory, for <see cref="RemoveAsync"/>.</summary>
+    private readonly ConcurrentDictionary<string, DirectorySyncGroup> _removals = new(StringComparer.Ordinal);
 
     /// <summary>Where mail received over SMTP goes: <c>rabbitmq-inbox</c>, by default the outbox (rabbitmq-config.md).</summary>
     public string InboxQueue { get; }
@@ -179,6 +183,22 @@ internal sealed class EmbeddedQueue : IMessageQueue, MailerQ.Www.Smtp.Delivery.I
             return false;
         File.Delete(path);
         DurableFiles.SyncDirectory(QueueDirectory(queue));
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="Remove"/> for many concurrent callers (the outbox, once per delivered message): the unlink happens
+    /// now, on the caller's thread, and the directory fsync is shared with the removals around it (group commit,
+    /// <see cref="DirectorySyncGroup"/>). Durable when the task completes, as with <see cref="Remove"/>.
+    /// </summary>
+    public async ValueTask<bool> RemoveAsync(string queue, string id)
+    {
+        string path = PathOf(queue, id);
+        if (!File.Exists(path))
+            return false;
+        File.Delete(path);
+        string directory = QueueDirectory(queue);
+        await _removals.GetOrAdd(directory, static d => new DirectorySyncGroup(d)).SyncAsync().ConfigureAwait(false);
         return true;
     }
 }

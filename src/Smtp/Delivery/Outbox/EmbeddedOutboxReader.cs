@@ -150,10 +150,12 @@ internal sealed class EmbeddedOutboxReader : IOutboxReader
                 delete = true;
             }
         }
-        if (delete)
-            _queue.Remove(_outbox, id);
-        return ValueTask.CompletedTask;
+        // The unlink happens before this returns (so a rescan cannot find the file again); its directory fsync is
+        // shared with concurrent completions.
+        return delete ? RemoveAsync(id) : ValueTask.CompletedTask;
     }
+
+    private async ValueTask RemoveAsync(string id) => await _queue.RemoveAsync(_outbox, id).ConfigureAwait(false);
 
     private void OnCommitted(string queue, string id)
     {

@@ -15,7 +15,7 @@ internal class ThrottleState
     /// <summary>The most connections ever open at once on this level.</summary>
     public int Peak => Volatile.Read(ref _peak);
 
-    public Pulse Released { get; } = new();
+    public SlotSignal Released { get; } = new();
 
     public DateTimeOffset LastUsed { get; set; }
 
