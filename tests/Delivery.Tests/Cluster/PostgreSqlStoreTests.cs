@@ -69,7 +69,7 @@ public sealed class PostgreSqlStoreTests(PostgreSqlFixture fixture) : IClassFixt
         {
             foreach (var store in stores)
                 Assert.Equal([1, 2, 3], await store.SchemaVersionsAsync());
-            Assert.Equal(2, await stores[0].CountAsync("schema_version"));
+            Assert.Equal(3, await stores[0].CountAsync("schema_version"));
         }
         finally
         {
