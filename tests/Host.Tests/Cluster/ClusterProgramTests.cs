@@ -196,7 +196,7 @@ public sealed class ClusterProgramTests(ClusterFixture fixture) : IClassFixture<
         {
             foreach (var i in all) i.Start();
             await Task.WhenAll(all.Select(i => i.WaitUpAsync()));
-            Assert.Equal("1,2", await fixture.Postgres.PsqlAsync(db, "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_version"));
+            Assert.Equal("1,2,3", await fixture.Postgres.PsqlAsync(db, "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_version"));
             foreach (var i in all)
                 await ClusterInstance.WaitForAsync(async () => (await i.ClusterAsync()).Count == 3, TimeSpan.FromSeconds(20), $"{i.Name} to list three instances");
         }
