@@ -53,13 +53,17 @@ internal static class DeliveryRun
             long remaining = -1;
             bool timedOut = false;
             var cpuSamples = new List<(long UnixMs, TimeSpan User, TimeSpan System)>();
+            var rssSamples = new List<long>();
             while (true)
             {
                 await Task.Delay(250);
                 var (user, system) = mailerq.Child.CpuSplit();
                 cpuSamples.Add((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), user, system));
                 tail.Poll();
-                maxRss = Math.Max(maxRss, mailerq.Child.Memory().Rss);
+                long rssNow = mailerq.Child.Memory().Rss;
+                maxRss = Math.Max(maxRss, rssNow);
+                if (firstSeen is not null)
+                    rssSamples.Add(rssNow);
                 if (firstSeen is null && tail.Delivered + tail.Failed + tail.Retried > 0)
                     firstSeen = clock.Elapsed;
                 if (tail.Delivered + tail.Failed >= o.Messages)
@@ -91,7 +95,7 @@ internal static class DeliveryRun
                 $"outbox_left={remaining} timed_out={timedOut.ToString().ToLowerInvariant()} " +
                 $"window_s={window} rate_per_s={(window > 0 ? total / (double)window : 0):F0} median_second={medianPerSecond:F0} " +
                 $"healthz_ms={mailerq.StartTime.TotalMilliseconds:F0} " +
-                $"rss_ready_mb={Mb(ready.Rss)} rss_max_sampled_mb={Mb(maxRss)} rss_peak_hwm_mb={Mb(end.Peak)} rss_end_mb={Mb(end.Rss)} " +
+                $"rss_ready_mb={Mb(ready.Rss)} rss_by_quarter_mb={Quarters(rssSamples)} rss_max_sampled_mb={Mb(maxRss)} rss_peak_hwm_mb={Mb(end.Peak)} rss_end_mb={Mb(end.Rss)} " +
                 $"steady_s={steady.Seconds} steady_rate={steady.Rate:F0} steady_user_ms={steady.User:F3} steady_sys_ms={steady.System:F3} " +
                 $"cpu_ms_per_delivery={PerDelivery(cpuEnd.User + cpuEnd.System - cpuReady.User - cpuReady.System):F3} user={PerDelivery(cpuEnd.User - cpuReady.User):F3} sys={PerDelivery(cpuEnd.System - cpuReady.System):F3} sink_cpu_ms_per_delivery={(delivered > 0 ? (sinkCpuEnd - sinkCpuReady).TotalMilliseconds / delivered : 0):F3} " +
                 $"prefill_s={prefill.TotalSeconds:F1}"));
@@ -161,6 +165,10 @@ internal static class DeliveryRun
         int seconds = last - first;
         return deliveries == 0 ? (seconds, 0, 0, 0) : (seconds, deliveries / (double)seconds, (u1 - u0) / deliveries, (s1 - s0) / deliveries);
     }
+
+    /// <summary>RSS at the end of each quarter of the delivering time: flat means memory does not grow with the messages sent.</summary>
+    private static string Quarters(List<long> samples) => samples.Count < 4 ? "-" :
+        string.Join('/', Enumerable.Range(1, 4).Select(q => Mb(samples[q * samples.Count / 4 - 1])));
 
     internal static string Mb(long bytes) => (bytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture);
 }
