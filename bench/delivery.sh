@@ -9,6 +9,8 @@
 # `make bench-delivery` runs it from the repository root. Everything runs on 127.0.0.1; the programs it starts
 # are stopped by PID. Postfix itself is never started (only its smtp-sink and smtp-source test programs).
 set -euo pipefail
+# OUT is relative to where the script was started from.
+if [[ -n "${OUT:-}" && "$OUT" != /* ]]; then OUT="$PWD/$OUT"; fi
 cd "$(dirname "$0")/.."
 MESSAGES=${MESSAGES:-10000}
 BIG=${BIG:-100000}

@@ -52,11 +52,18 @@ internal static class DeliveryRun
             string outbox = Path.Combine(data, "queue", "outbox");
             long remaining = -1;
             bool timedOut = false;
+            var cpuSamples = new List<(long UnixMs, TimeSpan User, TimeSpan System)>();
+            var rssSamples = new List<long>();
             while (true)
             {
                 await Task.Delay(250);
+                var (user, system) = mailerq.Child.CpuSplit();
+                cpuSamples.Add((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), user, system));
                 tail.Poll();
-                maxRss = Math.Max(maxRss, mailerq.Child.Memory().Rss);
+                long rssNow = mailerq.Child.Memory().Rss;
+                maxRss = Math.Max(maxRss, rssNow);
+                if (firstSeen is not null)
+                    rssSamples.Add(rssNow);
                 if (firstSeen is null && tail.Delivered + tail.Failed + tail.Retried > 0)
                     firstSeen = clock.Elapsed;
                 if (tail.Delivered + tail.Failed >= o.Messages)
@@ -79,6 +86,7 @@ internal static class DeliveryRun
             var sinkCpuEnd = sink.Cpu();
             string history = await mailerq.GetAsync("api/stats/history?seconds=3600");
             var (total, window, medianPerSecond) = Rates(history);
+            var steady = Steady(history, cpuSamples);
 
             long delivered = tail.Delivered;
             double PerDelivery(TimeSpan t) => delivered > 0 ? t.TotalMilliseconds / delivered : 0;
@@ -87,7 +95,8 @@ internal static class DeliveryRun
                 $"outbox_left={remaining} timed_out={timedOut.ToString().ToLowerInvariant()} " +
                 $"window_s={window} rate_per_s={(window > 0 ? total / (double)window : 0):F0} median_second={medianPerSecond:F0} " +
                 $"healthz_ms={mailerq.StartTime.TotalMilliseconds:F0} " +
-                $"rss_ready_mb={Mb(ready.Rss)} rss_max_sampled_mb={Mb(maxRss)} rss_peak_hwm_mb={Mb(end.Peak)} rss_end_mb={Mb(end.Rss)} " +
+                $"rss_ready_mb={Mb(ready.Rss)} rss_by_quarter_mb={Quarters(rssSamples)} rss_max_sampled_mb={Mb(maxRss)} rss_peak_hwm_mb={Mb(end.Peak)} rss_end_mb={Mb(end.Rss)} " +
+                $"steady_s={steady.Seconds} steady_rate={steady.Rate:F0} steady_user_ms={steady.User:F3} steady_sys_ms={steady.System:F3} " +
                 $"cpu_ms_per_delivery={PerDelivery(cpuEnd.User + cpuEnd.System - cpuReady.User - cpuReady.System):F3} user={PerDelivery(cpuEnd.User - cpuReady.User):F3} sys={PerDelivery(cpuEnd.System - cpuReady.System):F3} sink_cpu_ms_per_delivery={(delivered > 0 ? (sinkCpuEnd - sinkCpuReady).TotalMilliseconds / delivered : 0):F3} " +
                 $"prefill_s={prefill.TotalSeconds:F1}"));
             if (tail.LastFailure is { } failure)
@@ -122,6 +131,44 @@ internal static class DeliveryRun
         double median = inner.Length == 0 ? 0 : inner[inner.Length / 2];
         return (total, last - first + 1, median);
     }
+
+    /// <summary>
+    /// The steady part of the run: the whole seconds from the third second with deliveries to the one before the
+    /// last (start-up indexing, JIT and the tail end left out), with the deliveries the server counted in them and
+    /// mailerq's CPU over the same wall-clock span (interpolated between the 250 ms samples).
+    /// </summary>
+    private static (int Seconds, double Rate, double User, double System) Steady(string history, List<(long UnixMs, TimeSpan User, TimeSpan System)> cpu)
+    {
+        using var doc = JsonDocument.Parse(history);
+        long start = doc.RootElement.GetProperty("start").GetInt64();
+        var series = doc.RootElement.GetProperty("deliveries").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+        int first = Array.FindIndex(series, v => v > 0) + 2;
+        int last = Array.FindLastIndex(series, v => v > 0) - 1;
+        if (first <= 1 || last <= first)
+            return (0, 0, 0, 0);
+        long deliveries = series[first..last].Sum();
+        long fromMs = (start + first) * 1000, toMs = (start + last) * 1000;
+        (double User, double System) At(long ms)
+        {
+            for (int i = 1; i < cpu.Count; i++)
+            {
+                if (cpu[i].UnixMs < ms)
+                    continue;
+                var (a, b) = (cpu[i - 1], cpu[i]);
+                double f = b.UnixMs == a.UnixMs ? 0 : (ms - a.UnixMs) / (double)(b.UnixMs - a.UnixMs);
+                return (a.User.TotalMilliseconds + f * (b.User - a.User).TotalMilliseconds, a.System.TotalMilliseconds + f * (b.System - a.System).TotalMilliseconds);
+            }
+            return (cpu[^1].User.TotalMilliseconds, cpu[^1].System.TotalMilliseconds);
+        }
+        var (u0, s0) = At(fromMs);
+        var (u1, s1) = At(toMs);
+        int seconds = last - first;
+        return deliveries == 0 ? (seconds, 0, 0, 0) : (seconds, deliveries / (double)seconds, (u1 - u0) / deliveries, (s1 - s0) / deliveries);
+    }
+
+    /// <summary>RSS at the end of each quarter of the delivering time: flat means memory does not grow with the messages sent.</summary>
+    private static string Quarters(List<long> samples) => samples.Count < 4 ? "-" :
+        string.Join('/', Enumerable.Range(1, 4).Select(q => Mb(samples[q * samples.Count / 4 - 1])));
 
     internal static string Mb(long bytes) => (bytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture);
 }

@@ -138,19 +138,33 @@ public static class ConfigLoader
         }
 
         byte[] bytes;
+        int length = 0;
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            bytes = new byte[ConfigLimits.MaxFileBytes + 1];
-            int length = 0, read;
-            while (length < bytes.Length && (read = stream.Read(bytes, length, bytes.Length - length)) > 0)
+            // Sized by the file (a typical config is a few KB), grown if it is longer than it said (pipes, /proc),
+            // never beyond the limit + 1 byte that proves the file too large. A fixed 1 MiB buffer per load put
+            // every load (start, SIGHUP) on the large-object heap and cost a gen-2 GC (docs/perf.md).
+            long hint = stream.CanSeek ? stream.Length : 0;
+            bytes = new byte[(int)Math.Clamp(hint + 1, 4096, ConfigLimits.MaxFileBytes + 1L)];
+            int read;
+            while (true)
+            {
+                if (length == bytes.Length)
+                {
+                    if (bytes.Length > ConfigLimits.MaxFileBytes)
+                        break;
+                    Array.Resize(ref bytes, (int)Math.Min(bytes.Length * 2L, ConfigLimits.MaxFileBytes + 1L));
+                }
+                if ((read = stream.Read(bytes, length, bytes.Length - length)) <= 0)
+                    break;
                 length += read;
+            }
             if (length > ConfigLimits.MaxFileBytes)
             {
                 diagnostics.Error(origin, null, $"cannot read config file: larger than {ConfigLimits.MaxFileBytes / 1024 / 1024} MiB");
                 return [];
             }
-            Array.Resize(ref bytes, length);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -169,6 +183,6 @@ public static class ConfigLoader
         }
 
         // Invalid UTF-8 becomes U+FFFD instead of failing the whole file: old configs may carry Latin-1 comments.
-        return ConfigFileParser.Parse(Encoding.UTF8.GetString(bytes), path, diagnostics);
+        return ConfigFileParser.Parse(Encoding.UTF8.GetString(bytes, 0, length), path, diagnostics);
     }
 }
