@@ -164,4 +164,20 @@ public sealed class EmbeddedOutboxReaderTests : IDisposable
         Assert.Equal(200, reader.Waiting);
         Assert.True(after - before < 2 * 1024 * 1024, $"index of 200 × 64 KiB messages took {after - before} bytes");
     }
+
+    [Fact]
+    public async Task Among_messages_that_are_due_a_higher_priority_goes_first()
+    {
+        var queue = EmbeddedQueue.Open(_dir);
+        await queue.PublishAsync(QueueNames.Outbox, "a-low", Json("b@example.org"), Mime, default);
+        await queue.PublishAsync(QueueNames.Outbox, "b-high", Json("c@example.org", extra: ",\"priority\":5"), Mime, default);
+        await queue.PublishAsync(QueueNames.Outbox, "c-mid", Json("d@example.org", extra: ",\"priority\":2"), Mime, default);
+        await using var reader = new EmbeddedOutboxReader(queue, time: _time);
+
+        var order = new List<string>();
+        for (int i = 0; i < 3; i++)
+            order.Add((await reader.TakeAsync(TestContext.Current.CancellationToken)).Message.Id);
+
+        Assert.Equal(["b-high", "c-mid", "a-low"], order);
+    }
 }

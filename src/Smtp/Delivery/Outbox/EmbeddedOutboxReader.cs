@@ -18,6 +18,7 @@ internal sealed class EmbeddedOutboxReader : IOutboxReader
     private sealed class FileState
     {
         public DateTimeOffset Due;
+        public int Priority;
         public int InFlight;
         public bool Replaced;
         public bool Taken;
@@ -29,6 +30,8 @@ internal sealed class EmbeddedOutboxReader : IOutboxReader
     private readonly Lock _gate = new();
     private readonly Dictionary<string, FileState> _files = new(StringComparer.Ordinal);
     private readonly PriorityQueue<string, DateTimeOffset> _due = new();
+    /// <summary>Entries whose time has come, highest <c>priority</c> first, then oldest due first.</summary>
+    private readonly PriorityQueue<string, (int NegatedPriority, DateTimeOffset Due)> _now = new();
     private readonly Queue<OutboxLease> _ready = new();
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
     private long _inFlight;
@@ -81,6 +84,12 @@ internal sealed class EmbeddedOutboxReader : IOutboxReader
                         break;
                     }
                     _due.Dequeue();
+                    _now.Enqueue(id, (-state.Priority, due));
+                }
+                while (_now.TryDequeue(out var id, out var key))
+                {
+                    if (!_files.TryGetValue(id, out var state) || state.Taken || state.Due != key.Due)
+                        continue; // stale
                     if (LoadLocked(id, state))
                         break;
                 }
@@ -183,6 +192,7 @@ internal sealed class EmbeddedOutboxReader : IOutboxReader
         if (!_files.TryGetValue(id, out var state))
             _files[id] = state = new FileState();
         state.Due = due;
+        state.Priority = raw is null ? 0 : StoredEntry.Priority(raw.Value.Meta);
         _due.Enqueue(id, due);
     }
 

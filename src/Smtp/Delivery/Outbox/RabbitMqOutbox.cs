@@ -155,6 +155,10 @@ internal sealed class RabbitMqOutbox : IOutboxReader, IQueuePublisher
             DeliveryMode = _options.Persistent ? DeliveryModes.Persistent : DeliveryModes.Transient,
             MessageId = id,
         };
+        // MailerQ's "priority" becomes the AMQP priority; it takes effect on queues declared with
+        // x-max-priority (rabbitmq-maxpriority in MailerQ; declare such queues yourself with rabbitmq-declare: false).
+        if (OutboxJson.Int(obj, "priority") is int priority and > 0)
+            properties.Priority = (byte)Math.Min(priority, 255);
         await _publishGate.WaitAsync(ct).ConfigureAwait(false);
         try
         {

@@ -33,6 +33,24 @@ internal static class StoredEntry
         return now;
     }
 
+    /// <summary>The message's <c>priority</c> (higher goes first among messages that are due); 0 for mail received over SMTP.</summary>
+    public static int Priority(ReadOnlySpan<byte> meta)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(meta);
+            using var document = JsonDocument.ParseValue(ref reader);
+            if (document.RootElement.TryGetProperty("outbox", out var outbox) && outbox.ValueKind == JsonValueKind.Object
+                && outbox.TryGetProperty("priority", out var priority) && priority.ValueKind == JsonValueKind.Number
+                && priority.TryGetInt32(out int value))
+                return value;
+        }
+        catch (JsonException)
+        {
+        }
+        return 0;
+    }
+
     /// <summary>The messages of one file; a file that cannot be understood yields one message-less error.</summary>
     public static IReadOnlyList<OutboxMessage> Expand(string id, byte[] meta, byte[] mime, out string? error)
     {
