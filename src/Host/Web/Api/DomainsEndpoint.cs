@@ -31,7 +31,7 @@ internal sealed class DomainsEndpoint(ConsoleServices services)
             w.WriteString("name"u8, name);
             OverviewJson.WriteSix(w, "last"u8, entry.Last);
             OverviewJson.WriteSix(w, "totals"u8, entry.Totals);
-            WriteRouteSums(w, routes, name);
+            OverviewJson.WriteRouteSums(w, routes, r => string.Equals(r.Domain, name, StringComparison.OrdinalIgnoreCase));
             w.WriteBoolean("paused"u8, SelectionPauses.Effective(settings, null, name, null, now) is not null);
             w.WriteEndObject();
         }
@@ -59,29 +59,13 @@ internal sealed class DomainsEndpoint(ConsoleServices services)
         w.WriteString("name"u8, name);
         OverviewJson.WriteSix(w, "last"u8, overview.Last(OverviewJson.Window, filter));
         OverviewJson.WriteSix(w, "totals"u8, overview.Totals(filter));
-        WriteRouteSums(w, routes, name);
+        OverviewJson.WriteRouteSums(w, routes, r => string.Equals(r.Domain, name, StringComparison.OrdinalIgnoreCase));
         OverviewJson.WritePause(w, "pause"u8, SelectionPauses.Exact(settings, null, name, null, null, now));
         OverviewJson.WritePause(w, "pausedBy"u8, SelectionPauses.Effective(settings, null, name, null, now));
         OverviewJson.WriteRoutes(w, routes, settings, now);
         w.WriteEndObject();
         ApiJson.End(w);
         return ValueTask.CompletedTask;
-    }
-
-    /// <summary><c>open</c>, <c>idle</c>, <c>handling</c> summed over the domain's routes.</summary>
-    private static void WriteRouteSums(System.Text.Json.Utf8JsonWriter w, List<RouteView> routes, string domain)
-    {
-        int open = 0, idle = 0, handling = 0;
-        foreach (var r in routes)
-        {
-            if (!string.Equals(r.Domain, domain, StringComparison.OrdinalIgnoreCase)) continue;
-            open += r.Open;
-            idle += r.Idle;
-            handling += r.Handling;
-        }
-        w.WriteNumber("open"u8, open);
-        w.WriteNumber("idle"u8, idle);
-        w.WriteNumber("handling"u8, handling);
     }
 
     internal static OverviewEntry Find(List<OverviewEntry> entries, string name)

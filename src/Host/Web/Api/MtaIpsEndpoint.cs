@@ -42,7 +42,7 @@ internal sealed class MtaIpsEndpoint(ConsoleServices services)
             WriteIdentity(w, ip, settings);
             OverviewJson.WriteSix(w, "last"u8, entry.Last);
             OverviewJson.WriteSix(w, "totals"u8, entry.Totals);
-            WriteRouteSums(w, routes, ip);
+            OverviewJson.WriteRouteSums(w, routes, r => string.Equals(r.Mta, ip, StringComparison.OrdinalIgnoreCase));
             w.WriteBoolean("paused"u8, SelectionPauses.Effective(settings, ip, null, null, now) is not null);
             w.WriteEndObject();
         }
@@ -64,7 +64,7 @@ internal sealed class MtaIpsEndpoint(ConsoleServices services)
         WriteIdentity(w, ip, settings);
         OverviewJson.WriteSix(w, "last"u8, overview.Last(OverviewJson.Window, filter));
         OverviewJson.WriteSix(w, "totals"u8, overview.Totals(filter));
-        WriteRouteSums(w, routes, ip);
+        OverviewJson.WriteRouteSums(w, routes, r => string.Equals(r.Mta, ip, StringComparison.OrdinalIgnoreCase));
         OverviewJson.WritePause(w, "pause"u8, SelectionPauses.Exact(settings, ip, null, null, null, now));
         OverviewJson.WritePause(w, "pausedBy"u8, SelectionPauses.Effective(settings, ip, null, null, now));
         OverviewJson.WriteRoutes(w, routes, settings, now);
@@ -122,21 +122,6 @@ internal sealed class MtaIpsEndpoint(ConsoleServices services)
         ApiIo.WriteOptional(w, "name"u8, settings.MtaLabel(ip));
         ApiIo.WriteOptional(w, "ehlo"u8, settings.MtaName(ip));
         ApiIo.WriteOptional(w, "pool"u8, settings.PoolOf(ip));
-    }
-
-    private static void WriteRouteSums(System.Text.Json.Utf8JsonWriter w, List<RouteView> routes, string ip)
-    {
-        int open = 0, idle = 0, handling = 0;
-        foreach (var r in routes)
-        {
-            if (!string.Equals(r.Mta, ip, StringComparison.OrdinalIgnoreCase)) continue;
-            open += r.Open;
-            idle += r.Idle;
-            handling += r.Handling;
-        }
-        w.WriteNumber("open"u8, open);
-        w.WriteNumber("idle"u8, idle);
-        w.WriteNumber("handling"u8, handling);
     }
 
     /// <summary>The IP of the path, in one spelling (an IPv4-mapped IPv6 address as IPv4), or a 404 answered.</summary>

@@ -35,6 +35,22 @@ internal static class OverviewJson
     }
 
     /// <summary>Routes with their remote IPs; each remote IP says whether a pause names it (the page's toggle).</summary>
+    /// <summary><c>open</c>, <c>idle</c>, <c>handling</c> summed over the routes of one domain or MTA IP.</summary>
+    public static void WriteRouteSums(Utf8JsonWriter w, List<RouteView> routes, Func<RouteView, bool> belongs)
+    {
+        int open = 0, idle = 0, handling = 0;
+        foreach (var r in routes)
+        {
+            if (!belongs(r)) continue;
+            open += r.Open;
+            idle += r.Idle;
+            handling += r.Handling;
+        }
+        w.WriteNumber("open"u8, open);
+        w.WriteNumber("idle"u8, idle);
+        w.WriteNumber("handling"u8, handling);
+    }
+
     public static void WriteRoutes(Utf8JsonWriter w, List<RouteView> routes, SettingsSnapshot settings, DateTimeOffset now)
     {
         w.WriteStartArray("routes"u8);
