@@ -50,6 +50,12 @@ internal interface ISettingsStore : IAsyncDisposable
     ValueTask<bool> DeleteDkimKeyAsync(string domain, string selector, string user, CancellationToken cancellationToken = default);
     ValueTask<DkimPattern> AddDkimPatternAsync(long keyId, string pattern, PatternType type, string user, CancellationToken cancellationToken = default);
     ValueTask<bool> DeleteDkimPatternAsync(long id, string user, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Replaces extra signed headers, expiry, priority and sign patterns of key <see cref="DkimKey.Id"/>; domain,
+    /// selector, algorithm and private key are the key's identity and stay. The stored key (new pattern ids), or null
+    /// when it does not exist.
+    /// </summary>
+    ValueTask<DkimKey?> UpdateDkimKeyAsync(DkimKey key, string user, CancellationToken cancellationToken = default);
 
     ValueTask SetDnsOverrideAsync(DnsOverride dnsOverride, string user, CancellationToken cancellationToken = default);
     ValueTask<bool> DeleteDnsOverrideAsync(string domain, string user, CancellationToken cancellationToken = default);

@@ -466,6 +466,27 @@ internal sealed partial class SqlSettingsStore : ISettingsStore
         WriteAsync(user, "delete", "dkimpattern", id.ToString(CultureInfo.InvariantCulture), async (c, tx, ct) =>
             await NonQueryAsync(c, tx, "DELETE FROM dkim_patterns WHERE id = @id", ct, ("@id", id)).ConfigureAwait(false) > 0, cancellationToken);
 
+    public ValueTask<DkimKey?> UpdateDkimKeyAsync(DkimKey key, string user, CancellationToken cancellationToken = default) =>
+        WriteAsync<DkimKey?>(user, "update", "dkim",
+            $"{key.Domain} {key.Selector} priority={key.Priority} expire={Unix(key.Expire)} headers={string.Join(':', key.Headers)} patterns={key.Patterns.Count}",
+            async (c, tx, ct) =>
+        {
+            int n = await NonQueryAsync(c, tx, "UPDATE dkim_keys SET headers = @headers, expire = @expire, priority = @priority WHERE id = @id", ct,
+                ("@headers", key.Headers.Count == 0 ? null : string.Join(':', key.Headers)), ("@expire", Unix(key.Expire)),
+                ("@priority", key.Priority), ("@id", key.Id)).ConfigureAwait(false);
+            if (n == 0) return null;
+            // Patterns are replaced as a set, as a throttle's are: the edit form sends the list it shows.
+            await NonQueryAsync(c, tx, "DELETE FROM dkim_patterns WHERE key_id = @id", ct, ("@id", key.Id)).ConfigureAwait(false);
+            var patterns = new List<DkimPattern>(key.Patterns.Count);
+            foreach (var p in key.Patterns)
+            {
+                long id = await InsertAsync(c, tx, "INSERT INTO dkim_patterns (key_id, pattern, type) VALUES (@key, @pattern, @type) RETURNING id", ct,
+                    ("@key", key.Id), ("@pattern", p.Pattern), ("@type", PatternTypes.ToText(p.Type))).ConfigureAwait(false);
+                patterns.Add(new DkimPattern(id, key.Id, p.Pattern, p.Type));
+            }
+            return key with { Patterns = patterns };
+        }, cancellationToken);
+
     public ValueTask SetDnsOverrideAsync(DnsOverride dnsOverride, string user, CancellationToken cancellationToken = default) =>
         WriteVoidAsync(user, "set", "dns", $"{dnsOverride.Domain} {string.Join(',', dnsOverride.Hosts)}", async (c, tx, ct) =>
         {

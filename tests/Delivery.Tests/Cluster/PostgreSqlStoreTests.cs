@@ -60,6 +60,27 @@ public sealed class PostgreSqlStoreTests(PostgreSqlFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_dkim_key_is_updated_in_postgresql()
+    {
+        var address = Parse(await fixture.Server.CreateDatabaseAsync());
+        await using var store = await SettingsStoreFactory.OpenAsync(address);
+        var key = await store.AddDkimKeyAsync(new DkimKey { Domain = "example.org", Selector = "s1", Algorithm = "rsa-sha256", PrivateKeyPem = "PEM" }, "alice");
+        await store.AddDkimPatternAsync(key.Id, "example.org", PatternType.Exact, "alice");
+        var expire = DateTimeOffset.FromUnixTimeSeconds(2_000_000_000);
+
+        var updated = await store.UpdateDkimKeyAsync(key with
+        {
+            Headers = ["List-Id"], Expire = expire, Priority = 7, Patterns = [new DkimPattern(0, key.Id, "*.example.org", PatternType.Fnmatch)],
+        }, "bob");
+
+        var k = Assert.Single((await store.LoadAsync()).Data.DkimKeys);
+        Assert.Equal((key.Id, "PEM", 7, expire, "List-Id"), (k.Id, k.PrivateKeyPem, k.Priority, k.Expire, Assert.Single(k.Headers)));
+        Assert.Equal(updated!.Patterns, k.Patterns);
+        Assert.Equal("*.example.org", Assert.Single(k.Patterns).Pattern);
+        Assert.Null(await store.UpdateDkimKeyAsync(key with { Id = key.Id + 1 }, "bob"));
+    }
+
+    [Fact]
     public async Task Three_instances_starting_at_once_on_an_empty_database_migrate_it_once()
     {
         var address = Parse(await fixture.Server.CreateDatabaseAsync());

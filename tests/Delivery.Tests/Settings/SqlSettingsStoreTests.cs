@@ -170,6 +170,42 @@ public sealed class SqlSettingsStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Updating_a_dkim_key_replaces_headers_expiry_priority_and_patterns_and_keeps_the_key()
+    {
+        await using var store = await _db.OpenAsync(_time);
+        var key = await store.AddDkimKeyAsync(new DkimKey
+        {
+            Domain = "example.com", Selector = "s1", Algorithm = DkimKey.Ed25519Sha256, PrivateKeyPem = "PEM", Headers = ["Reply-To"], Priority = 3,
+        }, "alice");
+        await store.AddDkimPatternAsync(key.Id, "*.example.com", PatternType.Fnmatch, "alice");
+        var expire = _time.GetUtcNow().AddDays(10);
+
+        var updated = await store.UpdateDkimKeyAsync(key with
+        {
+            Headers = ["List-Unsubscribe"], Expire = expire, Priority = -2,
+            Patterns = [new DkimPattern(0, key.Id, "news.example.com", PatternType.Exact), new DkimPattern(0, key.Id, "", PatternType.Global)],
+        }, "bob");
+
+        Assert.NotNull(updated);
+        var k = Assert.Single((await store.LoadAsync()).Data.DkimKeys);
+        Assert.Equal((key.Id, "example.com", "s1", DkimKey.Ed25519Sha256, "PEM"), (k.Id, k.Domain, k.Selector, k.Algorithm, k.PrivateKeyPem));
+        Assert.Equal((-2, expire.ToUnixTimeSeconds()), (k.Priority, k.Expire!.Value.ToUnixTimeSeconds()));
+        Assert.Equal(["List-Unsubscribe"], k.Headers);
+        Assert.Equal(updated.Patterns, k.Patterns);
+        Assert.Equal(["news.example.com", ""], k.Patterns.Select(p => p.Pattern));
+
+        // Clearing: no extra headers, never expires.
+        await store.UpdateDkimKeyAsync(k with { Headers = [], Expire = null, Patterns = [] }, "bob");
+        k = Assert.Single((await store.LoadAsync()).Data.DkimKeys);
+        Assert.Equal(([], null, 0), (k.Headers.ToArray(), k.Expire, k.Patterns.Count));
+
+        Assert.Null(await store.UpdateDkimKeyAsync(k with { Id = k.Id + 100 }, "bob"));
+        var audit = await store.ReadAuditAsync(10);
+        Assert.Equal(("bob", "update", "dkim"), (audit[0].User, audit[0].Action, audit[0].Target));
+        Assert.Contains(audit, e => e.Detail!.StartsWith("example.com s1 priority=-2 ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Locals_dkim_dns_mtanames_and_tokens_round_trip()
     {
         await using var store = await _db.OpenAsync(_time);

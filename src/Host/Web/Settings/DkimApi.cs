@@ -65,6 +65,7 @@ internal sealed class DkimApi
             case "":
                 if (method is HttpMethod.Get or HttpMethod.Head) return GetOne(context, domain, selector);
                 if (method == HttpMethod.Delete) return DeleteAsync(context, domain, selector);
+                if (method == HttpMethod.Patch) return DkimUpdate.HandleAsync(context, _settings, Find(domain, selector));
                 break;
             case "patterns":
                 if (method == HttpMethod.Post) return AddPatternAsync(context, domain, selector);

@@ -157,7 +157,7 @@ internal sealed record DkimRequest
         return true;
     }
 
-    private static bool TryPatterns(JsonElement root, out IReadOnlyList<(string, PatternType)> patterns, out string error)
+    public static bool TryPatterns(JsonElement root, out IReadOnlyList<(string, PatternType)> patterns, out string error)
     {
         patterns = [];
         error = "";
@@ -178,7 +178,7 @@ internal sealed record DkimRequest
     }
 
     /// <summary>Header field names (RFC 5322 section 3.6.8: printable ASCII except ':'); the engine signs them besides its default set.</summary>
-    private static bool TryHeaders(JsonElement root, out IReadOnlyList<string> headers, out string error)
+    public static bool TryHeaders(JsonElement root, out IReadOnlyList<string> headers, out string error)
     {
         headers = [];
         error = "";
