@@ -316,7 +316,8 @@ public sealed class SettingsPanelsTests
         await using var console = await ConsoleSession.StartAsync(
             $"www-secure-port: {securePort}\nwww-certificate: {certificates.Certificate}\nwww-privatekey: {certificates.Key}\n");
         await console.Process.WaitForPortAsync(securePort);
-        var context = await console.Browser.NewContextAsync(new() { IgnoreHTTPSErrors = true, ViewportSize = new() { Width = 1366, Height = 860 } });
+        // UTC and en-US: the expiry the panel shows (browser time zone) is then known text.
+        var context = await console.Browser.NewContextAsync(new() { IgnoreHTTPSErrors = true, ViewportSize = new() { Width = 1366, Height = 860 }, TimezoneId = "UTC", Locale = "en-US" });
         var page = await context.NewPageAsync();
         string https = $"https://127.0.0.1:{securePort}";
         // The plain port redirects to HTTPS: the operator's bookmark still works.
@@ -368,6 +369,22 @@ public sealed class SettingsPanelsTests
         await Assertions.Expect(Row(page, "ed1")).ToContainTextAsync("Ed25519");
         using (var doc = await GetJsonAsync(api, "/api/dkim/example.com/ed1"))
             Assert.Equal("[{\"id\":1,\"pattern\":\"*.example.com\",\"type\":\"fnmatch\"}]", doc.RootElement.GetProperty("patterns").GetRawText());
+
+        // The rest of a key is editable too (PATCH): its expiry and priority change, the key and its record stay.
+        await Row(page, "ed1").GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        await Assertions.Expect(dialog.GetByLabel("Selector")).ToBeDisabledAsync();
+        await dialog.GetByLabel("Expires").FillAsync("2099-01-31T12:00");
+        await dialog.GetByLabel("Priority").FillAsync("7");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(Row(page, "ed1")).ToContainTextAsync("1/31/2099, 12:00:00 PM");
+        await Assertions.Expect(Row(page, "ed1").Locator("td").Nth(4)).ToHaveTextAsync("7");
+        await Assertions.Expect(Row(page, "ed1")).ToContainTextAsync("wildcard *.example.com");
+        using (var doc = await GetJsonAsync(api, "/api/dkim/example.com/ed1"))
+        {
+            Assert.Equal("2099-01-31 12:00:00", doc.RootElement.GetProperty("expire").GetString());
+            Assert.Equal(7, doc.RootElement.GetProperty("priority").GetInt32());
+        }
+        await ExpectChangeLoggedAsync(page, "update dkim");
         await Save(page, "settings-dkim");
 
         await Row(page, "mq2025").GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();

@@ -1,6 +1,7 @@
 // Settings › DKIM keys (/api/dkim): list with the DNS TXT record to publish (copy buttons), generate RSA 2048-bit or
-// Ed25519, upload a PEM, sign patterns, delete with confirmation. Private keys only cross HTTPS: on plain HTTP every
-// DKIM route answers 403 and this panel explains why and where to go instead.
+// Ed25519, upload a PEM, edit extra headers, expiry, priority and sign patterns (PATCH), delete with confirmation.
+// Private keys only cross HTTPS: on plain HTTP every DKIM route answers 403 and this panel explains why and where to
+// go instead.
 
 import { api, h } from '../core.js';
 import { copyButton, mountPanel, request, showSecretDialog, showTime, useStyles } from '../settings-ui.js';
@@ -91,9 +92,9 @@ export function render(view) {
         },
         { name: 'privateKey', type: 'textarea', label: 'Private key (PEM)', createOnly: 'hide', placeholder: '-----BEGIN PRIVATE KEY-----', showIf: (v) => v.source === 'upload', help: 'RSA (PKCS#1 or PKCS#8) or Ed25519, without a passphrase.' },
         { name: 'pemFile', type: 'file', label: 'Or read a PEM file', accept: '.pem,.key,.txt', into: 'privateKey', createOnly: 'hide', showIf: (v) => v.source === 'upload' },
-        { name: 'headers', label: 'Extra signed headers', createOnly: true, placeholder: 'List-Unsubscribe:List-Unsubscribe-Post', help: 'Besides the default set; separated by ":".' },
-        { name: 'expire', type: 'datetime', label: 'Expires', createOnly: true, help: 'Optional: the key stops signing at this time.' },
-        { name: 'priority', type: 'number', label: 'Priority', createOnly: true, placeholder: '0', help: 'Lower signs first when several keys sign one message.' },
+        { name: 'headers', label: 'Extra signed headers', placeholder: 'List-Unsubscribe:List-Unsubscribe-Post', help: 'Besides the default set; separated by ":".' },
+        { name: 'expire', type: 'datetime', label: 'Expires', help: 'Optional: the key stops signing at this time.' },
+        { name: 'priority', type: 'number', label: 'Priority', placeholder: '0', help: 'Lower signs first when several keys sign one message.' },
         {
           name: 'patterns', type: 'rows', label: 'Sign patterns', addLabel: 'Add sign pattern', itemLabel: 'sign pattern',
           help: 'Matched against the From domain. None: the key signs mail from its own domain.',
@@ -119,15 +120,8 @@ export function render(view) {
           else Object.assign(body, { generate: true, algorithm: values.source });
           return request('POST', '/api/dkim', body);
         }
-        // Editing changes sign patterns: remove the ones gone or changed, add the new ones.
-        const kept = new Set();
-        for (const row of values.patterns) {
-          const was = old.patterns.find((p) => p.id === row.id);
-          if (was && was.type === row.type && was.pattern === row.pattern) kept.add(was.id);
-        }
-        for (const p of old.patterns.filter((x) => !kept.has(x.id))) await request('DELETE', `${keyPath(old)}/patterns/${p.id}`);
-        for (const row of values.patterns.filter((r) => !kept.has(r.id))) await request('POST', `${keyPath(old)}/patterns`, { type: row.type, pattern: row.pattern });
-        return old;
+        // Domain, selector and the key itself are the key's identity; the rest changes in one request (one transaction).
+        return request('PATCH', keyPath(old), { headers: values.headers ?? '', expire: values.expire ?? null, priority: values.priority ?? 0, patterns });
       },
       afterSave: (key, old) => {
         if (old || !key.dns) return;
