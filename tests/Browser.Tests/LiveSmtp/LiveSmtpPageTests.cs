@@ -158,9 +158,11 @@ public sealed class LiveSmtpPageTests
     }
 
     /// <summary>
-    /// Follows a burst from smtp-source (inbound) plus the deliveries to the sink (outbound) and reports how the
-    /// page fared: throughput, animation frames, long tasks, dropped frames. No timing is asserted (shared
-    /// machine); the page must keep its caps and still answer the operator.
+    /// Follows a burst from smtp-source (inbound, aimed at ≥ 200 messages/s for about 5 s) plus the deliveries to the
+    /// sink (outbound) and measures from inside the page, while the burst runs: gaps between animation frames, long
+    /// tasks, the rows kept, and how long Pause and Resume take from the click to the frame that shows them. The
+    /// bounds are generous (a shared 2-core machine): the page must keep its caps and answer a click within 1 s.
+    /// The numbers go to tests/artifacts/live-smtp-burst.txt.
     /// </summary>
     [Fact]
     public async Task A_burst_of_mail_is_followed_with_capped_rows_and_the_page_still_answers()
@@ -172,43 +174,86 @@ public sealed class LiveSmtpPageTests
         await OpenLiveSmtpAsync(console);
         await page.EvaluateAsync("""
             () => {
-              const p = window.__perf = { frames: 0, maxGap: 0, last: performance.now(), longTasks: 0, longTotal: 0, longMax: 0 };
-              const tick = (t) => { const gap = t - p.last; if (gap > p.maxGap) p.maxGap = gap; p.last = t; p.frames++; requestAnimationFrame(tick); };
+              const p = window.__perf = { frames: 0, maxGap: 0, last: performance.now(), longTasks: 0, longTotal: 0, longMax: 0, maxRows: 0, maxLines: 0, clicks: [] };
+              const tick = (t) => {
+                const gap = t - p.last; if (gap > p.maxGap) p.maxGap = gap; p.last = t; p.frames++;
+                if (p.frames % 4 === 0) {
+                  p.maxRows = Math.max(p.maxRows, document.querySelectorAll('.live-sessions tbody tr').length);
+                  p.maxLines = Math.max(p.maxLines, document.querySelectorAll('.transcript .line').length);
+                }
+                requestAnimationFrame(tick);
+              };
               requestAnimationFrame(tick);
               new PerformanceObserver((list) => { for (const e of list.getEntries()) { p.longTasks++; p.longTotal += e.duration; p.longMax = Math.max(p.longMax, e.duration); } })
                 .observe({ type: 'longtask' });
+              // Registered after the page's own handler, so the button has already changed when this runs; the time
+              // counts from the input event's creation (queueing behind a busy main thread included) to the next frame.
+              const button = document.querySelector('.live-pause');
+              button.addEventListener('click', (e) => {
+                const handled = performance.now();
+                requestAnimationFrame(() => p.clicks.push({ label: button.textContent, handlerMs: handled - e.timeStamp, frameMs: performance.now() - e.timeStamp }));
+              });
             }
             """);
 
-        const int messages = 3000;
+        const int messages = 1500;
+        const int sessions = 40;
         var watch = Stopwatch.StartNew();
-        var (exit, output) = await MailTools.SmtpSourceAsync(console.SmtpPort, messages, sessions: 20, TimeSpan.FromMinutes(3));
+        var burst = MailTools.SmtpSourceAsync(console.SmtpPort, messages, sessions, TimeSpan.FromMinutes(3));
+
+        // In the middle of the burst the operator pauses, then resumes (Resume redraws everything kept). A mouse click
+        // where the button is, as a person clicks: Playwright's locator click first polls the page for actionability,
+        // and on a starved machine those round trips, not the page, took most of the time.
+        var pauseButton = page.Locator(".live-pause");
+        var box = (await pauseButton.BoundingBoxAsync())!;
+        await page.WaitForTimeoutAsync(1500);
+        var clickWatch = Stopwatch.StartNew();
+        await page.Mouse.ClickAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
+        await Assertions.Expect(pauseButton).ToHaveAttributeAsync("aria-pressed", "true");
+        double pauseSeen = clickWatch.Elapsed.TotalMilliseconds;
+        bool pausedDuringBurst = !burst.IsCompleted;
+        await page.WaitForTimeoutAsync(1500);
+        clickWatch.Restart();
+        await page.Mouse.ClickAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
+        await Assertions.Expect(pauseButton).ToHaveAttributeAsync("aria-pressed", "false");
+        double resumeSeen = clickWatch.Elapsed.TotalMilliseconds;
+        bool resumedDuringBurst = !burst.IsCompleted;
+
+        var (exit, output) = await burst;
         watch.Stop();
         Assert.True(exit == 0, output);
+        var during = await page.EvaluateAsync<JsonElement>("() => JSON.parse(JSON.stringify(window.__perf))");
         await page.WaitForTimeoutAsync(1000); // let the last frames and the delivery sessions arrive
 
-        var perf = await page.EvaluateAsync<JsonElement>("() => window.__perf");
         var cost = await page.EvaluateAsync<JsonElement>("() => window.__liveSmtp");
         int rows = await page.Locator(".live-sessions tbody tr").CountAsync();
         int lines = await page.Locator(".transcript .line").CountAsync();
         string dropped = await page.Locator(".live-dropped").InnerTextAsync();
+        var clicks = during.GetProperty("clicks").EnumerateArray().ToArray();
 
         double rate = messages / watch.Elapsed.TotalSeconds;
+        string ClickText(JsonElement c) => string.Create(CultureInfo.InvariantCulture,
+            $"{c.GetProperty("label").GetString()} after {c.GetProperty("handlerMs").GetDouble():F0} ms (handler), {c.GetProperty("frameMs").GetDouble():F0} ms (next frame)");
         string report = string.Create(CultureInfo.InvariantCulture,
-            $"smtp-source: {messages} messages over 20 sessions in {watch.Elapsed.TotalSeconds:F1} s = {rate:F0} messages/s inbound (plus deliveries to smtp-sink)\n" +
-            $"animation frames: {perf.GetProperty("frames").GetInt32()}, longest gap between frames: {perf.GetProperty("maxGap").GetDouble():F0} ms\n" +
-            $"long tasks (>50 ms): {perf.GetProperty("longTasks").GetInt32()}, total {perf.GetProperty("longTotal").GetDouble():F0} ms, longest {perf.GetProperty("longMax").GetDouble():F0} ms\n" +
+            $"smtp-source: {messages} messages over {sessions} parallel sessions in {watch.Elapsed.TotalSeconds:F1} s = {rate:F0} messages/s inbound (plus as many deliveries to smtp-sink)\n" +
+            $"during the burst: {during.GetProperty("frames").GetInt32()} animation frames, longest gap {during.GetProperty("maxGap").GetDouble():F0} ms; " +
+            $"long tasks (>50 ms): {during.GetProperty("longTasks").GetInt32()}, total {during.GetProperty("longTotal").GetDouble():F0} ms, longest {during.GetProperty("longMax").GetDouble():F0} ms\n" +
+            $"clicks in the page (input event to handler / to next frame): {string.Join("; ", clicks.Select(ClickText))}\n" +
+            $"clicks seen by the test (mouse click + aria-pressed check): Pause {pauseSeen:F0} ms{(pausedDuringBurst ? "" : " (after the burst)")}, Resume {resumeSeen:F0} ms{(resumedDuringBurst ? "" : " (after the burst)")}\n" +
+            $"most rows on screen during the burst: {during.GetProperty("maxRows").GetInt32()} sessions, {during.GetProperty("maxLines").GetInt32()} transcript lines\n" +
             $"page's own work: {cost.GetProperty("traces").GetInt32()} trace frames in {cost.GetProperty("traceMs").GetDouble():F0} ms, {cost.GetProperty("draws").GetInt32()} DOM updates in {cost.GetProperty("drawMs").GetDouble():F0} ms (session table {cost.GetProperty("listMs").GetDouble():F0} ms, row updates {cost.GetProperty("rowsMs").GetDouble():F0} ms, transcript scroll/layout {cost.GetProperty("scrollMs").GetDouble():F0} ms)\n" +
-            $"rows kept: {rows}, stream lines kept: {lines}, {dropped}\n" +
+            $"rows kept at the end: {rows}, stream lines kept: {lines}, {dropped}\n" +
             $"machine load average at the end: {File.ReadAllText("/proc/loadavg").Split(' ')[0]} on {Environment.ProcessorCount} cores\n");
         string folder = Path.Combine(RepoRoot.Path, "tests", "artifacts");
         Directory.CreateDirectory(folder);
         await File.WriteAllTextAsync(Path.Combine(folder, "live-smtp-burst.txt"), report);
         TestContext.Current.SendDiagnosticMessage(report);
 
-        // Still answering: the Pause button reacts and the caps hold.
-        await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync(new() { Timeout = 120_000 });
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Resume" })).ToHaveAttributeAsync("aria-pressed", "true");
+        // Responsive while following the burst: both clicks answered within 1 s inside the page, caps held throughout.
+        Assert.Equal(["Resume", "Pause"], clicks.Select(c => c.GetProperty("label").GetString()));
+        Assert.All(clicks, c => Assert.InRange(c.GetProperty("frameMs").GetDouble(), 0, 1000));
+        Assert.InRange(during.GetProperty("maxRows").GetInt32(), 1, 200);
+        Assert.InRange(during.GetProperty("maxLines").GetInt32(), 1, 1000);
         Assert.InRange(rows, 1, 200);
         Assert.InRange(lines, 1, 1000);
         await console.ScreenshotAsync("live-smtp-burst");
