@@ -135,6 +135,9 @@ async function enter(whoami) {
   $('current-user').textContent = session.user;
   $('instance-host').textContent = session.host;
   $('boot').hidden = true;
+  // A field of the login form keeps the focus while hidden (Enter in the password field); let it go so the
+  // page heading route() focuses keeps it.
+  if ($('login').contains(document.activeElement)) document.activeElement.blur();
   $('login').hidden = true;
   $('app').hidden = false;
   route();

@@ -7,7 +7,8 @@ namespace MailerQ.Www.Browser.Tests;
 /// <summary>
 /// A real console for one test: out/mailerq started with a private config (console and SMTP on free loopback
 /// ports, a Postfix smtp-sink as the delivery target when asked) and Debian's Chromium driven by Playwright
-/// (no browser download: ExecutablePath points at /usr/bin/chromium).
+/// (no browser download: ExecutablePath points at /usr/bin/chromium) — or Debian's Firefox ESR, which Playwright
+/// drives over WebDriver BiDi (channel <c>moz-firefox</c>; its own patched Firefox cannot be downloaded here).
 /// </summary>
 internal sealed class ConsoleSession : IAsyncDisposable
 {
@@ -37,7 +38,9 @@ internal sealed class ConsoleSession : IAsyncDisposable
     public string BaseUrl => $"http://127.0.0.1:{HttpPort}";
 
     /// <param name="extraConfig">More `key: value` lines (e.g. smtp-sink-address, render-useragent).</param>
-    public static async Task<ConsoleSession> StartAsync(string extraConfig = "", string? userAgent = null)
+    /// <param name="firefox">Drive /usr/bin/firefox-esr instead of Chromium.</param>
+    /// <param name="colorScheme">The <c>prefers-color-scheme</c> the page sees (light unless told).</param>
+    public static async Task<ConsoleSession> StartAsync(string extraConfig = "", string? userAgent = null, bool firefox = false, ColorScheme? colorScheme = null)
     {
         string dir = System.IO.Directory.CreateTempSubdirectory("mq-browser-").FullName;
         int http = MailerQProcess.FreePort();
@@ -55,13 +58,15 @@ internal sealed class ConsoleSession : IAsyncDisposable
         var process = MailerQProcess.Start(["--config-file", Path.Combine(dir, "config.txt")], workingDirectory: dir);
         await process.WaitForPortAsync(http);
         var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox"],
-        });
-        var context = await browser.NewContextAsync(new() { UserAgent = userAgent, ViewportSize = new() { Width = 1366, Height = 860 } });
+        var browser = firefox
+            ? await playwright.Firefox.LaunchAsync(new() { Channel = "moz-firefox", ExecutablePath = "/usr/bin/firefox-esr", Headless = true })
+            : await playwright.Chromium.LaunchAsync(new()
+            {
+                ExecutablePath = "/usr/bin/chromium",
+                Headless = true,
+                Args = ["--no-sandbox"],
+            });
+        var context = await browser.NewContextAsync(new() { UserAgent = userAgent, ViewportSize = new() { Width = 1366, Height = 860 }, ColorScheme = colorScheme ?? ColorScheme.Light });
         var page = await context.NewPageAsync();
         return new ConsoleSession(dir, process, http, smtp, playwright, browser, page);
     }

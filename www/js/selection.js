@@ -46,10 +46,13 @@ export function runningToggle(selection, { label = 'Running', onChanged = null }
   input.addEventListener('change', async () => {
     const running = input.checked;
     busy = true;
+    // Disabling drops the keyboard focus; give it back so Space works again without a Tab walk from the top.
+    const focused = document.activeElement === input;
     input.disabled = true;
     const error = await setRunning(selection, running);
     busy = false;
     input.disabled = false;
+    if (focused && (document.activeElement === document.body || document.activeElement === null)) input.focus();
     if (error) {
       input.checked = !running;
       note.textContent = error;
