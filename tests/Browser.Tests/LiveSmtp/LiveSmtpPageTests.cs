@@ -207,17 +207,17 @@ public sealed class LiveSmtpPageTests
         var pauseButton = page.Locator(".live-pause");
         var box = (await pauseButton.BoundingBoxAsync())!;
         await page.WaitForTimeoutAsync(1500);
+        bool pausedDuringBurst = !burst.IsCompleted;
         var clickWatch = Stopwatch.StartNew();
         await page.Mouse.ClickAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
         await Assertions.Expect(pauseButton).ToHaveAttributeAsync("aria-pressed", "true");
         double pauseSeen = clickWatch.Elapsed.TotalMilliseconds;
-        bool pausedDuringBurst = !burst.IsCompleted;
         await page.WaitForTimeoutAsync(1500);
+        bool resumedDuringBurst = !burst.IsCompleted;
         clickWatch.Restart();
         await page.Mouse.ClickAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
         await Assertions.Expect(pauseButton).ToHaveAttributeAsync("aria-pressed", "false");
         double resumeSeen = clickWatch.Elapsed.TotalMilliseconds;
-        bool resumedDuringBurst = !burst.IsCompleted;
 
         var (exit, output) = await burst;
         watch.Stop();
@@ -239,7 +239,7 @@ public sealed class LiveSmtpPageTests
             $"during the burst: {during.GetProperty("frames").GetInt32()} animation frames, longest gap {during.GetProperty("maxGap").GetDouble():F0} ms; " +
             $"long tasks (>50 ms): {during.GetProperty("longTasks").GetInt32()}, total {during.GetProperty("longTotal").GetDouble():F0} ms, longest {during.GetProperty("longMax").GetDouble():F0} ms\n" +
             $"clicks in the page (input event to handler / to next frame): {string.Join("; ", clicks.Select(ClickText))}\n" +
-            $"clicks seen by the test (mouse click + aria-pressed check): Pause {pauseSeen:F0} ms{(pausedDuringBurst ? "" : " (after the burst)")}, Resume {resumeSeen:F0} ms{(resumedDuringBurst ? "" : " (after the burst)")}\n" +
+            $"clicks seen by the test (mouse click + aria-pressed check): Pause {pauseSeen:F0} ms{(pausedDuringBurst ? "" : " (clicked after the burst)")}, Resume {resumeSeen:F0} ms{(resumedDuringBurst ? "" : " (clicked after the burst)")}\n" +
             $"most rows on screen during the burst: {during.GetProperty("maxRows").GetInt32()} sessions, {during.GetProperty("maxLines").GetInt32()} transcript lines\n" +
             $"page's own work: {cost.GetProperty("traces").GetInt32()} trace frames in {cost.GetProperty("traceMs").GetDouble():F0} ms, {cost.GetProperty("draws").GetInt32()} DOM updates in {cost.GetProperty("drawMs").GetDouble():F0} ms (session table {cost.GetProperty("listMs").GetDouble():F0} ms, row updates {cost.GetProperty("rowsMs").GetDouble():F0} ms, transcript scroll/layout {cost.GetProperty("scrollMs").GetDouble():F0} ms)\n" +
             $"rows kept at the end: {rows}, stream lines kept: {lines}, {dropped}\n" +
