@@ -161,8 +161,8 @@ public sealed class LiveSmtpPageTests
     /// Follows a burst from smtp-source (inbound, aimed at ≥ 200 messages/s for about 5 s) plus the deliveries to the
     /// sink (outbound) and measures from inside the page, while the burst runs: gaps between animation frames, long
     /// tasks, the rows kept, and how long Pause and Resume take from the click to the frame that shows them. The
-    /// bounds are generous (a shared 2-core machine): the page must keep its caps and answer a click within 1 s.
-    /// The numbers go to tests/artifacts/live-smtp-burst.txt.
+    /// bounds are generous (a shared 2-core machine): the page must keep its caps and answer a click within 1.5 s.
+    /// The numbers go to tests/artifacts/live-smtp-burst.txt (docs/console.md keeps a few runs).
     /// </summary>
     [Fact]
     public async Task A_burst_of_mail_is_followed_with_capped_rows_and_the_page_still_answers()
@@ -249,9 +249,10 @@ public sealed class LiveSmtpPageTests
         await File.WriteAllTextAsync(Path.Combine(folder, "live-smtp-burst.txt"), report);
         TestContext.Current.SendDiagnosticMessage(report);
 
-        // Responsive while following the burst: both clicks answered within 1 s inside the page, caps held throughout.
+        // Responsive while following the burst: both clicks answered inside the page within 1.5 s (measured 0.1–0.8 s
+        // at load averages of 10–27 on 2 shared cores, where single long tasks reached ~1 s), caps held throughout.
         Assert.Equal(["Resume", "Pause"], clicks.Select(c => c.GetProperty("label").GetString()));
-        Assert.All(clicks, c => Assert.InRange(c.GetProperty("frameMs").GetDouble(), 0, 1000));
+        Assert.All(clicks, c => Assert.InRange(c.GetProperty("frameMs").GetDouble(), 0, 1500));
         Assert.InRange(during.GetProperty("maxRows").GetInt32(), 1, 200);
         Assert.InRange(during.GetProperty("maxLines").GetInt32(), 1, 1000);
         Assert.InRange(rows, 1, 200);

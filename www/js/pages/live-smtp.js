@@ -161,8 +161,10 @@ export function render(view, context) {
     const id = String(trace.session);
     let s = sessions.get(id);
     if (!s) {
-      // A session we see from its first byte: the live stream holds its whole transcript.
-      s = newSession(id, { direction: trace.outbound ? 'out' : 'in', started: trace.time, complete: true, peer: IP_ADDRESS.test(peerFilter) ? peerFilter : '' });
+      // Seen from its first byte (the server's greeting), the live stream holds the whole transcript; seen later (a
+      // reconnect, frames sent before the subscription took effect) the start comes from the API when selected.
+      const fromStart = trace.direction === 's' && /^\d{3}[ -]/.test(trace.text);
+      s = newSession(id, { direction: trace.outbound ? 'out' : 'in', started: trace.time, complete: fromStart, peer: IP_ADDRESS.test(peerFilter) ? peerFilter : '' });
       metaWanted = true;
     }
     feed(s, trace.direction, trace.text, trace.time);
@@ -176,9 +178,17 @@ export function render(view, context) {
     updateStatus();
   }
 
+  /** "Live" once the server confirmed the smtp subscription: from then on no session's start is missed. */
+  function onReply(message) {
+    if (message.subscribed === 'smtp' && !connected) {
+      connected = true;
+      updateStatus();
+    }
+  }
+
   function onState(state) {
     if (state === 'open') {
-      connected = true;
+      // Connected, not yet subscribed: onReply says Live.
     } else {
       if (connected) droppedBase += droppedNow;
       droppedNow = 0;
@@ -522,7 +532,7 @@ export function render(view, context) {
   });
 
   // ---- Start ----------------------------------------------------------------------------------
-  const socket = connect({ onTrace, onStats, onState });
+  const socket = connect({ onTrace, onStats, onState, onReply });
   subscribe('stats');
   resubscribe();
   (async () => {
