@@ -135,13 +135,13 @@ public sealed class LiveSmtpPageTests
         await console.LogInAsync();
         await OpenLiveSmtpAsync(console);
 
-        // The list already holds the probe connection that waited for the SMTP port.
         var rows = page.Locator(".live-sessions tbody tr");
         await Assertions.Expect(page.Locator(".live-count")).ToContainTextAsync("session");
-        int before = await rows.CountAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Resume" })).ToHaveAttributeAsync("aria-pressed", "true");
+        // Counted once paused: the probe connection that waited for the SMTP port may have been drawn just before.
+        int before = await rows.CountAsync();
         await MailTools.SwaksAsync(console.SmtpPort, MailTools.HtmlWithImage("while paused"), console.Directory);
 
         // The trace arrived (the counter moves) but the page stays as it was.
