@@ -7,7 +7,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: all build run test aot bench bench-load bench-delivery deps clean
+.PHONY: all build run test aot pack sample bench bench-load bench-delivery deps clean
 
 all: build
 
@@ -21,6 +21,17 @@ aot:
 	$(DOTNET) publish src/Host/MailerQ.Www.Host.csproj -c $(CONFIG) -r $(RID) -p:PublishAot=true -o out/aot --nologo -v q
 	@rm -f out/aot/*.dbg
 	@test -x out/aot/mailerq && ls -l out/aot/mailerq
+
+# NuGet packages of the libraries an MTA embeds (docs/embedding.md): out/packages/*.nupkg (+ .snupkg symbols).
+# VERSION overrides the version in Directory.Build.props.
+PACKAGES := Core Http Auth Smtp
+VERSION ?=
+pack:
+	@rm -rf out/packages
+	@for p in $(PACKAGES); do \
+	  $(DOTNET) pack src/$$p/MailerQ.Www.$$p.csproj -c $(CONFIG) -o out/packages --nologo -v q $(if $(VERSION),-p:Version=$(VERSION)) || exit 1; \
+	done
+	@ls out/packages
 
 run: build
 	mkdir -p var
