@@ -33,6 +33,14 @@ pack:
 	done
 	@ls out/packages
 
+# The embedding sample (samples/EmbeddedMta): an MTA with its own SMTP listener that serves the console from
+# the packages above, published as one NativeAOT binary at out/sample/EmbeddedMta.
+sample: pack
+	@rm -rf out/sample out/sample-packages/mailerq.www.*
+	$(DOTNET) publish samples/EmbeddedMta/EmbeddedMta.csproj -c $(CONFIG) -r $(RID) -o out/sample --nologo -v q $(if $(VERSION),-p:MailerQWwwVersion=$(VERSION))
+	@rm -f out/sample/*.dbg
+	@test -x out/sample/EmbeddedMta && ls -l out/sample/EmbeddedMta
+
 run: build
 	mkdir -p var
 	./out/mailerq --config-file etc/config.txt
