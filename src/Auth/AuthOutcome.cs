@@ -1,7 +1,7 @@
 namespace MailerQ.Www.Auth;
 
 /// <summary>What one backend said about a user name and password.</summary>
-public enum AuthOutcome : byte
+internal enum AuthOutcome : byte
 {
     /// <summary>The credentials are good.</summary>
     Accepted,

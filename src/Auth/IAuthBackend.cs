@@ -5,7 +5,7 @@ namespace MailerQ.Www.Auth;
 /// Implementations never throw for a bad password or an unreachable server: they answer
 /// <see cref="AuthOutcome.Rejected"/> or <see cref="AuthOutcome.Error"/>, within their own time budget.
 /// </summary>
-public interface IAuthBackend
+internal interface IAuthBackend
 {
     /// <summary>The URL scheme, e.g. <c>ldap</c>, for logs and metrics.</summary>
     string Scheme { get; }

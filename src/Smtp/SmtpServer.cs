@@ -7,6 +7,7 @@ using MailerQ.Www.Core.Buffers;
 using MailerQ.Www.Core.Limits;
 using MailerQ.Www.Core.Logging;
 using MailerQ.Www.Smtp.Sessions;
+using MailerQ.Www.Core.Sessions;
 
 namespace MailerQ.Www.Smtp;
 

@@ -6,6 +6,7 @@ using MailerQ.Www.Smtp.Protocol;
 using MailerQ.Www.Smtp.Queue;
 using MailerQ.Www.Smtp.Sessions;
 using MailerQ.Www.Smtp.Storage;
+using MailerQ.Www.Core.Sessions;
 
 namespace MailerQ.Www.Smtp;
 

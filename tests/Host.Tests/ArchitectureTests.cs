@@ -2,7 +2,7 @@ using System.Xml.Linq;
 
 namespace MailerQ.Www.Host.Tests;
 
-/// <summary>The dependency rule of the design card: Core ← Http/Auth/Smtp ← Host, siblings never meet.</summary>
+/// <summary>The dependency rule of the design card: Core ← Http/Auth/Smtp ← Host, Core ← Http/Auth ← Console ← Host; siblings never meet.</summary>
 public sealed class ArchitectureTests
 {
     private static readonly string Root = RepoRoot.Path;
@@ -13,6 +13,7 @@ public sealed class ArchitectureTests
         { "src/Http/MailerQ.Www.Http.csproj", ["MailerQ.Www.Core"] },
         { "src/Auth/MailerQ.Www.Auth.csproj", ["MailerQ.Www.Core"] },
         { "src/Smtp/MailerQ.Www.Smtp.csproj", ["MailerQ.Www.Core"] },
+        { "src/Console/MailerQ.Www.Console.csproj", ["MailerQ.Www.Core", "MailerQ.Www.Http", "MailerQ.Www.Auth"] },
     };
 
     [Theory]

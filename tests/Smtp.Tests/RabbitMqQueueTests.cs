@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using MailerQ.Www.Smtp.Queue;
+using MailerQ.Www.Core.Sessions;
 
 namespace MailerQ.Www.Smtp.Tests;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using MailerQ.Www.Smtp.Queue;
+using MailerQ.Www.Core.Sessions;
 
 namespace MailerQ.Www.Smtp.Tests;
 

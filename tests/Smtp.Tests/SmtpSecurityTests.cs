@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using MailerQ.Www.Core.Sessions;
 
 namespace MailerQ.Www.Smtp.Tests;
 

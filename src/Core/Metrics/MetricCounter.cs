@@ -8,6 +8,7 @@ public sealed class MetricCounter
     /// <summary>The count so far.</summary>
     public long Value => Interlocked.Read(ref _value);
 
+    /// <summary>Adds one.</summary>
     public void Increment() => Interlocked.Increment(ref _value);
 
     /// <summary>Adds a non-negative amount.</summary>

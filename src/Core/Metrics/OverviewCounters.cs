@@ -17,7 +17,7 @@ namespace MailerQ.Www.Core.Metrics;
 /// such a combination reads zero while the single-dimension numbers stay exact. After the first event of
 /// a key, recording allocates nothing: one lock-free dictionary lookup and one slot increment per slice.
 /// </remarks>
-internal sealed class OverviewCounters
+public sealed class OverviewCounters
 {
     private const int Kinds = 6;
 
@@ -28,7 +28,13 @@ internal sealed class OverviewCounters
     private readonly LatencyHistogram _latency = new();
     private int _mtas, _domains, _tags, _combinations;
 
-    public OverviewCounters(TimeProvider? time = null, OverviewLimits? limits = null)
+    /// <summary>Counters with the default bounds, on <paramref name="time"/> (default: the system clock).</summary>
+    public OverviewCounters(TimeProvider? time = null)
+        : this(time, null)
+    {
+    }
+
+    internal OverviewCounters(TimeProvider? time, OverviewLimits? limits)
     {
         _time = time ?? TimeProvider.System;
         _limits = limits ?? new OverviewLimits();
@@ -39,13 +45,14 @@ internal sealed class OverviewCounters
     /// <summary>When counting began (the process start, for <c>uptime</c>).</summary>
     public DateTimeOffset Started { get; }
 
+    /// <summary>Time since <see cref="Started"/>.</summary>
     public TimeSpan Uptime => _time.GetUtcNow() - Started;
 
     /// <summary>Delivery latencies recorded with <see cref="RecordLatency"/>.</summary>
-    public LatencyHistogram Latency => _latency;
+    internal LatencyHistogram Latency => _latency;
 
     /// <summary>How many series exist (tests, and a bound the docs promise).</summary>
-    public int SeriesCount => _series.Count;
+    internal int SeriesCount => _series.Count;
 
     /// <summary>
     /// Counts one event. <paramref name="mta"/> is the local IP the attempt used and <paramref name="domain"/>
@@ -80,7 +87,7 @@ internal sealed class OverviewCounters
     public void RecordLatency(TimeSpan deliveryLatency) => _latency.Observe(deliveryLatency);
 
     /// <summary>The sums over the last <paramref name="window"/> (whole seconds, the running one included; at most an hour).</summary>
-    public OverviewSnapshot Last(TimeSpan window, OverviewFilter filter)
+    internal OverviewSnapshot Last(TimeSpan window, OverviewFilter filter)
     {
         long seconds = Math.Clamp((long)Math.Ceiling(window.TotalSeconds), 0, OverviewLimits.HistorySeconds);
         Span<long> sums = stackalloc long[Kinds];
@@ -93,7 +100,7 @@ internal sealed class OverviewCounters
     }
 
     /// <summary>The sums since start.</summary>
-    public OverviewSnapshot Totals(OverviewFilter filter)
+    internal OverviewSnapshot Totals(OverviewFilter filter)
     {
         Span<long> sums = stackalloc long[Kinds];
         Find(filter)?.AddTotals(sums);
@@ -101,7 +108,7 @@ internal sealed class OverviewCounters
     }
 
     /// <summary>The last <paramref name="seconds"/> seconds (1…3600), oldest first, ending with the running second.</summary>
-    public OverviewHistory History(int seconds, OverviewFilter filter)
+    internal OverviewHistory History(int seconds, OverviewFilter filter)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(seconds, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(seconds, OverviewLimits.HistorySeconds);
@@ -119,7 +126,7 @@ internal sealed class OverviewCounters
     /// reached) with its sums over the last <paramref name="window"/> and since start, in no particular order. Reads
     /// the single-dimension series only; cost grows with the number of tracked keys (capped), never with traffic.
     /// </summary>
-    public List<OverviewEntry> List(OverviewDimension dimension, TimeSpan window)
+    internal List<OverviewEntry> List(OverviewDimension dimension, TimeSpan window)
     {
         long seconds = Math.Clamp((long)Math.Ceiling(window.TotalSeconds), 0, OverviewLimits.HistorySeconds);
         long now = _time.GetUtcNow().ToUnixTimeSeconds();

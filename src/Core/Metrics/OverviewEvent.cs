@@ -4,7 +4,7 @@ namespace MailerQ.Www.Core.Metrics;
 /// The six numbers of MailerQ's overview page (management console, "Overview"): what the delivery engine
 /// reports for every outgoing connection and attempt.
 /// </summary>
-internal enum OverviewEvent : byte
+public enum OverviewEvent : byte
 {
     /// <summary>A connection to a remote MTA was set up.</summary>
     Connect,

@@ -205,13 +205,13 @@ internal sealed class SettingsSnapshot
         return false;
     }
 
+    /// <summary>False when the database holds no DKIM keys: the delivery engine then skips reading the From header.</summary>
+    public bool HasDkimKeys => _dkim.Length > 0;
+
     /// <summary>
     /// The keys that sign mail from <paramref name="fromDomain"/>, lower priority first: keys whose sign patterns
     /// match, or with no patterns, keys of that very domain. Expired keys are skipped.
     /// </summary>
-    /// <summary>False when the database holds no DKIM keys: the delivery engine then skips reading the From header.</summary>
-    public bool HasDkimKeys => _dkim.Length > 0;
-
     public IReadOnlyList<DkimKey> DkimKeysFor(string fromDomain, DateTimeOffset now)
     {
         List<DkimKey>? found = null;

@@ -32,6 +32,8 @@ internal static class PemCertificateLoader
     public static PemLoadResult Load(string certificatePath, string keyPath) =>
         Load(certificatePath, keyPath, TimeProvider.System);
 
+    /// <param name="certificatePath">The PEM certificate chain.</param>
+    /// <param name="keyPath">The PEM private key (may be the same file).</param>
     /// <param name="time">Only used to warn about certificates outside their validity period.</param>
     public static PemLoadResult Load(string certificatePath, string keyPath, TimeProvider time)
     {

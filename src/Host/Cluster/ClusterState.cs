@@ -1,7 +1,8 @@
+using MailerQ.Www.Core.Cluster;
 using MailerQ.Www.Core.Diagnostics;
 using MailerQ.Www.Core.Logging;
 using MailerQ.Www.Core.Settings;
-using MailerQ.Www.Host.Web.Api;
+using MailerQ.Www.Console.Api;
 using MailerQ.Www.Smtp.Cluster;
 using MailerQ.Www.Smtp.Settings;
 
@@ -13,7 +14,7 @@ namespace MailerQ.Www.Host.Cluster;
 /// is followed by <c>{"reload":true}</c>, every <c>{"reload":true}</c> heard reloads the settings, and writes are refused
 /// while the database or the broker is down.
 /// </summary>
-internal sealed class ClusterState : IAsyncDisposable
+internal sealed class ClusterState : IClusterView, IAsyncDisposable
 {
     private readonly SemaphoreSlim _keyGate = new(1, 1);
     private byte[]? _switchKey;
@@ -89,6 +90,50 @@ internal sealed class ClusterState : IAsyncDisposable
         Interval = interval,
         DatabaseUp = Database.Up,
     };
+
+    /// <inheritdoc/>
+    public bool Clustered => Node is not null;
+
+    /// <inheritdoc/>
+    public ClusterMember Self()
+    {
+        var a = Announcement(TimeSpan.Zero);
+        bool databaseUp = Database.Up;
+        return Member(a, a.Time, stale: false) with
+        {
+            DatabaseUp = databaseUp,
+            DatabaseError = databaseUp ? null : Database.Error,
+            BrokerUp = Node?.Connected,
+            BrokerError = Node is { Connected: false } node ? node.LastError : null,
+        };
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<ClusterMember> Others()
+    {
+        if (Node is null) return [];
+        var list = new List<ClusterMember>();
+        foreach (var peer in Node.Registry.List())
+            if (!peer.Self) list.Add(Member(peer.Announcement, peer.LastSeen, peer.Stale));
+        return list;
+    }
+
+    private static ClusterMember Member(ClusterAnnouncement a, DateTimeOffset lastSeen, bool stale) => new()
+    {
+        Id = a.Id,
+        Host = a.Host,
+        Url = a.Url,
+        Version = a.Version,
+        Ips = a.Ips,
+        Started = a.Started,
+        LastSeen = lastSeen,
+        Stale = stale,
+        DatabaseUp = a.DatabaseUp,
+    };
+
+    /// <inheritdoc/>
+    public Task<bool> TryUseOnceAsync(string nonce, DateTimeOffset expiry, CancellationToken cancellationToken = default) =>
+        Store.TryUseOnceAsync(nonce, expiry, cancellationToken);
 
     /// <summary>The key switch tokens are signed with, shared by every instance through the database; fetched once.</summary>
     public async Task<byte[]> SwitchKeyAsync(CancellationToken cancellationToken = default)

@@ -1,6 +1,7 @@
 using MailerQ.Www.Core.Config;
 using MailerQ.Www.Core.Logging;
-using MailerQ.Www.Host.Web.Auth;
+using MailerQ.Www.Console.Auth;
+using MailerQ.Www.Console.Hosting;
 
 namespace MailerQ.Www.Host.Hosting;
 

@@ -1,24 +1,17 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using MailerQ.Www.Core.Config;
 using MailerQ.Www.Core.Diagnostics;
 using MailerQ.Www.Core.Logging;
-using MailerQ.Www.Core.Metrics;
-using MailerQ.Www.Core.Tracing;
-using MailerQ.Www.Http;
-using MailerQ.Www.Http.Redirects;
-using MailerQ.Www.Http.WebSockets;
-using MailerQ.Www.Core.Tls;
 using MailerQ.Www.Auth.Crypt;
+using MailerQ.Www.Console;
+using MailerQ.Www.Console.Api;
+using MailerQ.Www.Console.Hosting;
 using MailerQ.Www.Host.Mail;
-using MailerQ.Www.Host.Web;
-using MailerQ.Www.Host.Web.Api;
-using MailerQ.Www.Host.Web.Auth;
-using MailerQ.Www.Host.Web.Settings;
 using MailerQ.Www.Core.Settings;
 using MailerQ.Www.Host.Cluster;
 using MailerQ.Www.Smtp.Cluster;
+using MailerQ.Www.Smtp.Queue;
 using MailerQ.Www.Smtp.Settings;
 
 namespace MailerQ.Www.Host.Hosting;
@@ -38,20 +31,21 @@ internal static class MailerQProgram
         var command = CommandLine.Parse(args, diagnostics);
         if (command.Help)
         {
-            Console.Out.Write(CommandLine.Usage);
+            System.Console.Out.Write(CommandLine.Usage);
             return ExitCodes.Ok;
         }
         if (command.Version)
         {
-            Console.Out.WriteLine($"mailerq {ProductInfo.Version}");
+            System.Console.Out.WriteLine($"mailerq {ProductInfo.Version}");
             return ExitCodes.Ok;
         }
         if (diagnostics.HasErrors) return Report(diagnostics);
         if (command.Command == CommandLine.HashPasswordCommand) return HashPassword();
 
         var config = ConfigLoader.Load(command, diagnostics);
-        var www = WwwSettings.Read(config);
         var general = GeneralSettings.Read(config);
+        var consoleOptions = ConsoleOptions.FromConfig(config, general);
+        var www = consoleOptions.Www;
         var database = SettingsSetup.Read(config, general);
         var clusterOptions = ClusterOptions.Read(config);
         if (diagnostics.HasErrors) return Report(diagnostics);
@@ -83,51 +77,35 @@ internal static class MailerQProgram
             }
         }
         await using var settingsLifetime = settings;
-        var settingsApi = settings is null ? null : new SettingsApi(settings);
-        var authResults = new AuthResultCounters();
-        var auth = new ConsoleAuth(chain!, results: authResults) { BearerTokens = settingsApi };
 
-        // Building the server loads certificates and cipher lists, so --check-config validates them too;
-        // nothing is bound until Start.
-        var metrics = new MetricsRegistry();
-        // Chunks carry their WebSocket frame header, so each subscriber writes the same buffer.
-        var trace = new TraceBus(new TraceBusOptions { FramePrefix = WebSocketFrameWriter.TracePrefix });
-        // The overview numbers: the delivery engine records into it, /api/stats and /metrics read it.
-        var overview = new OverviewCounters();
-        var services = new ConsoleServices
-        {
-            Overview = overview,
-            Metrics = metrics,
-            Identity = clusterIdentity is null ? new Lazy<ConsoleIdentity>(() => ConsoleIdentity.From(www)) : new Lazy<ConsoleIdentity>(clusterIdentity),
-            AuthResults = authResults,
-            RenderUserAgent = www.RenderUserAgent,
-            Settings = settingsApi,
-            DeliverySettings = settings,
-        };
-        // The DKIM routes refuse plain HTTP and point to the HTTPS console, when there is one.
-        if (settingsApi is not null && www.SecurePort is int securePort)
-            settingsApi.Dkim.HttpsUrl = () => services.Identity.Value.Url is { } url && url.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
-                ? url : ConsoleIdentity.DefaultUrl(services.Identity.Value.Host, null, securePort);
-        var server = BuildServer(www, config, auth, metrics, trace, services, out var tls);
-        var smtp = server is null ? null : MailSetup.Build(config, general, trace, metrics, checkOnly: command.CheckConfig);
+        // Building the console loads certificates and cipher lists, so --check-config validates them too;
+        // nothing is bound until Start. The product composes the console the way an embedding MTA does
+        // (docs/embedding.md), plus the login chain, settings database and cluster identity only it has.
+        await using var server = ConsoleServer.Create(consoleOptions, chain!, settings, clusterIdentity);
+        var trace = server?.Trace;
+        var metrics = server?.Metrics;
+        var overview = server?.Overview;
+        var smtp = server is null ? null : MailSetup.Build(config, general, trace!, metrics!, checkOnly: command.CheckConfig);
         var delivery = smtp is null ? null : DeliverySetup.Read(config, smtp.Options.HostName);
         if (smtp is not null)
         {
-            services.Smtp = smtp.Options;
-            services.Queues = new QueueSizes(smtp.Options.Queue);
+            server!.Sessions = smtp.Options.Sessions;
+            server.Inbound = smtp.Options.Counters;
+            server.Messages = smtp.Options.Store;
+            server.Queues = new QueueSizes(smtp.Options.Queue);
         }
         if (server is null || command.CheckConfig || diagnostics.HasErrors)
         {
-            tls?.Dispose();
-            chain?.Dispose();
+            if (server is null) chain?.Dispose();
             if (smtp is not null) await smtp.DisposeAsync().ConfigureAwait(false);
             return Report(diagnostics);
         }
         Report(diagnostics);
 
         using var stop = new StopSignal();
-        var reloader = new LoginReloader(command, auth, www);
-        using var tlsSource = tls;
+        var reloader = new LoginReloader(command, server.Auth, www);
+        var tlsSource = server.Tls;
+        MailerQ.Www.Smtp.Delivery.Results.SendLog? sendLog = null;
         // SIGHUP reloads the certificate and key, and the login configuration, without dropping connections.
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
@@ -136,7 +114,7 @@ internal static class MailerQProgram
             tlsSource?.Reload();
             smtp?.Options.Certificate?.Reload();
             reloader.Reload();
-            services.SendLog?.Reopen(); // logrotate
+            sendLog?.Reopen(); // logrotate
         });
         tlsSource?.WatchFiles();
         try
@@ -160,15 +138,15 @@ internal static class MailerQProgram
             return Report(diagnostics);
         }
         // The cluster: announcements, {"reload":true} after every settings change, the database and broker watch.
-        var identity = services.Identity.Value;
+        var identity = server.Services.Identity.Value;
         await using var cluster = ClusterState.Start(instanceId ?? ClusterState.InstanceIdFor(config.Get("server-id"), identity), identity,
             settings!, (SqlSettingsStore)settings!.Store, clusterOptions);
-        services.Cluster = cluster;
+        server.Cluster = cluster;
         using var stopDelivery = new CancellationTokenSource();
-        var outbound = await DeliverySetup.StartAsync(delivery!, config, smtp.Options.Queue, settings!, overview, trace, smtp.Options, stopDelivery.Token).ConfigureAwait(false);
-        settingsApi!.V1.Injector = outbound.Injector;
-        services.SendLog = outbound.SendLog;
-        services.Delivery = outbound.Engine;
+        var outbound = await DeliverySetup.StartAsync(delivery!, config, smtp.Options.Queue, settings!, overview!, trace!, smtp.Options, stopDelivery.Token).ConfigureAwait(false);
+        server.Injector = outbound.Injector;
+        server.SendLog = sendLog = outbound.SendLog;
+        server.Delivery = outbound.Engine;
         Log.Info("mailerq", "started", $"version={ProductInfo.Version} pid={Environment.ProcessId}");
 
         await stop.Task.ConfigureAwait(false);
@@ -191,87 +169,43 @@ internal static class MailerQProgram
     {
         if (options is null)
         {
-            Console.Error.WriteLine("mailerq: --list-cluster: no cluster configured (set cluster-address or rabbitmq-address)");
+            System.Console.Error.WriteLine("mailerq: --list-cluster: no cluster configured (set cluster-address or rabbitmq-address)");
             return ExitCodes.BadConfig;
         }
         var (instances, error) = await ClusterLister.ListAsync(options).ConfigureAwait(false);
         if (instances is null)
         {
-            Console.Error.WriteLine($"mailerq: --list-cluster: cannot reach the cluster exchange: {error}");
+            System.Console.Error.WriteLine($"mailerq: --list-cluster: cannot reach the cluster exchange: {error}");
             return ExitCodes.Failure;
         }
-        Console.Out.Write(ClusterLister.Describe(instances));
+        System.Console.Out.Write(ClusterLister.Describe(instances));
         return ExitCodes.Ok;
     }
-
-    /// <summary>HSTS for one year once HTTPS is the only way in (RFC 6797); only sent when the plain port redirects.</summary>
-    private static readonly byte[] StrictTransportSecurity = "Strict-Transport-Security: max-age=31536000\r\n"u8.ToArray();
 
     /// <summary><c>mailerq hash-password</c>: a password on stdin (one trailing newline dropped) → a <c>$6$</c> line.</summary>
     private static int HashPassword()
     {
-        string input = Console.In.ReadToEnd();
+        string input = System.Console.In.ReadToEnd();
         if (input.EndsWith("\r\n", StringComparison.Ordinal)) input = input[..^2];
         else if (input.EndsWith('\n')) input = input[..^1];
         try
         {
-            Console.Out.WriteLine(PasswordHasher.HashSha512Crypt(input));
+            System.Console.Out.WriteLine(PasswordHasher.HashSha512Crypt(input));
             return ExitCodes.Ok;
         }
         catch (ArgumentException ex)
         {
-            Console.Error.WriteLine($"mailerq: hash-password: {ex.Message}");
+            System.Console.Error.WriteLine($"mailerq: hash-password: {ex.Message}");
             return ExitCodes.BadConfig;
         }
     }
-
-    private static HttpServer? BuildServer(WwwSettings www, ConfigSet config, ConsoleAuth auth, MetricsRegistry metrics, TraceBus trace, ConsoleServices services, out TlsCertificateSource? tls)
-    {
-        tls = null;
-        var options = new HttpServerOptions { MaxConnections = www.Connections };
-        var address = www.Ip ?? (Socket.OSSupportsIPv6 ? IPAddress.IPv6Any : IPAddress.Any);
-        if (www.SecurePort is int securePort)
-        {
-            tls = TlsSetup.Load(www, config);
-            if (tls is null) return null;
-            var source = tls;
-            options.Endpoints.Add(new HttpEndpoint(new IPEndPoint(address, securePort))
-            {
-                TlsOptions = () => source.Current,
-                ResponseHeaders = www.Port is not null ? StrictTransportSecurity : [],
-            });
-        }
-        if (www.Port is int port)
-        {
-            // MailerQ 5.x: with both ports set, the plain one only redirects to HTTPS.
-            var redirect = www.SecurePort is int sp ? new HttpsRedirector(sp, www.Host ?? Dns.GetHostName()) : null;
-            options.Endpoints.Insert(0, new HttpEndpoint(new IPEndPoint(address, port)) { Application = redirect is null ? null : redirect.HandleAsync });
-        }
-        if (options.Endpoints.Count == 0)
-            Log.Warning("mailerq", "console disabled: www-port is 0 or empty and www-secure-port is unset");
-        var webSockets = new WebSocketEndpoint(new WebSocketOptions(), trace, metrics, AuthorizeWebSocket);
-        var application = new ConsoleApplication(www, auth, webSockets, services);
-        var server = new HttpServer(options, application.HandleAsync);
-        services.Http = server;
-        metrics.Observe("http.connections", () => server.Limiter.Current);
-        metrics.Observe("trace.subscribers", () => trace.SubscriberCount);
-        metrics.Observe("trace.chunks", () => trace.PublishedChunks);
-        metrics.Observe("trace.dropped", () => trace.DroppedChunks);
-        return server;
-    }
-
-    /// <summary>
-    /// The login check for <c>/ws</c>: the console's gate already ran (it protects <c>/ws</c> before
-    /// routing) and left who the request is in <see cref="HttpContext.Principal"/>.
-    /// </summary>
-    private static bool AuthorizeWebSocket(HttpContext context) => context.Principal is not null;
 
     /// <summary>Prints errors as bare <c>ORIGIN: key: reason</c> lines and warnings as log lines.</summary>
     private static int Report(ConfigDiagnostics diagnostics)
     {
         foreach (var d in diagnostics)
         {
-            if (d.Severity == ConfigSeverity.Error) Console.Error.WriteLine(d.ToString());
+            if (d.Severity == ConfigSeverity.Error) System.Console.Error.WriteLine(d.ToString());
             else Log.Warning("config", d.ToString());
         }
         return diagnostics.HasErrors ? ExitCodes.BadConfig : ExitCodes.Ok;

@@ -9,6 +9,7 @@ using MailerQ.Www.Smtp.Delivery.Outbox;
 using MailerQ.Www.Smtp.Delivery.Results;
 using MailerQ.Www.Smtp.Dns;
 using MailerQ.Www.Smtp.Queue;
+using MailerQ.Www.Core.Delivery;
 
 namespace MailerQ.Www.Host.Mail;
 

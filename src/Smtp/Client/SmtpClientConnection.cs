@@ -10,6 +10,7 @@ using MailerQ.Www.Core.Buffers;
 using MailerQ.Www.Core.Logging;
 using MailerQ.Www.Smtp.Delivery;
 using MailerQ.Www.Smtp.Sessions;
+using MailerQ.Www.Core.Sessions;
 
 namespace MailerQ.Www.Smtp.Client;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Security;
 using MailerQ.Www.Smtp.Sessions;
+using MailerQ.Www.Core.Sessions;
 
 namespace MailerQ.Www.Smtp.Client;
 

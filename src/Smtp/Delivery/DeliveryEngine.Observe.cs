@@ -1,4 +1,5 @@
-using MailerQ.Www.Smtp.Delivery.Observe;
+using MailerQ.Www.Core.Delivery;
+using MailerQ.Www.Smtp.Client;
 using MailerQ.Www.Smtp.Delivery.Routing;
 
 namespace MailerQ.Www.Smtp.Delivery;
@@ -9,7 +10,7 @@ namespace MailerQ.Www.Smtp.Delivery;
 /// concurrent dictionary read by enumeration (a snapshot that may miss a route created meanwhile), the counts
 /// are volatile reads, and the idle count takes the route's short pool lock, as returning a connection does.
 /// </summary>
-internal sealed partial class DeliveryEngine
+internal sealed partial class DeliveryEngine : IDeliveryView
 {
     /// <summary>Every route the engine holds now (routes unused for 10 minutes are dropped by housekeeping).</summary>
     public List<RouteView> Routes() => Routes(null, null);
@@ -48,7 +49,7 @@ internal sealed partial class DeliveryEngine
                 remotes.Add(new RemoteIpView(ip, hop.HostName, hop.EndPoint.Port, open));
             }
         }
-        return new RouteView(key.Mta, key.Domain, key.Hop, key.Security, route.Open, route.IdleCount, route.Handling, remotes);
+        return new RouteView(key.Mta, key.Domain, key.Hop, SecurityName(key.Security), route.Open, route.IdleCount, route.Handling, remotes);
     }
 
     /// <summary>The source IPs used when a message names neither IPs nor a pool (<c>smtp-ip</c> defaults), for the MTA IPs page.</summary>
@@ -65,4 +66,13 @@ internal sealed partial class DeliveryEngine
             return n;
         }
     }
+
+    /// <summary>The console's name of a TLS policy (<c>/api/domains/{domain}</c> "routes").</summary>
+    internal static string SecurityName(DeliverySecurity security) => security switch
+    {
+        DeliverySecurity.Optional => "optional",
+        DeliverySecurity.Opportunistic => "opportunistic",
+        DeliverySecurity.Required => "required",
+        _ => "verified",
+    };
 }

@@ -6,6 +6,7 @@ using MailerQ.Www.Smtp.Delivery.Outbox;
 using MailerQ.Www.Smtp.Delivery.Results;
 using MailerQ.Www.Smtp.Dns;
 using MailerQ.Www.Smtp.Sessions;
+using MailerQ.Www.Core.Sessions;
 
 namespace MailerQ.Www.Smtp.Delivery;
 

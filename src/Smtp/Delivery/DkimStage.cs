@@ -3,6 +3,7 @@ using MailerQ.Www.Core.Settings;
 using MailerQ.Www.Smtp.Delivery.Messages;
 using MailerQ.Www.Smtp.Dkim;
 using MimeKit;
+using MailerQ.Www.Core.Dkim;
 
 namespace MailerQ.Www.Smtp.Delivery;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using MailerQ.Www.Smtp.Delivery.Messages;
 using MailerQ.Www.Smtp.Queue;
+using MailerQ.Www.Core.Delivery;
 
 namespace MailerQ.Www.Smtp.Delivery;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using MailerQ.Www.Core.Dkim;
 
 namespace MailerQ.Www.Smtp.Dkim;
 

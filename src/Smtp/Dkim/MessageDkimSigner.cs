@@ -2,6 +2,7 @@ using System.Text;
 using MailerQ.Www.Core.Logging;
 using MimeKit;
 using MimeKit.Cryptography;
+using MailerQ.Www.Core.Dkim;
 
 namespace MailerQ.Www.Smtp.Dkim;
 

@@ -8,6 +8,7 @@ using System.Text;
 using MailerQ.Www.Core.Logging;
 using MailerQ.Www.Smtp.Protocol;
 using MailerQ.Www.Smtp.Queue;
+using MailerQ.Www.Core.Sessions;
 
 namespace MailerQ.Www.Smtp.Sessions;
 

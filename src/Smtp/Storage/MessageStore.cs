@@ -1,4 +1,5 @@
 using MailerQ.Www.Core.IO;
+using MailerQ.Www.Core.Messages;
 using MailerQ.Www.Smtp.Queue;
 
 namespace MailerQ.Www.Smtp.Storage;
@@ -9,7 +10,7 @@ namespace MailerQ.Www.Smtp.Storage;
 /// <c>&lt;data-directory&gt;/messages</c> as hard links to the queue file (no copy), bounded by count, total
 /// bytes and age; the oldest go first.
 /// </summary>
-internal sealed class MessageStore
+internal sealed class MessageStore : IMessageSource
 {
     private readonly Lock _gate = new();
     private readonly LinkedList<(string Id, long Size, DateTimeOffset Stored)> _entries = new();

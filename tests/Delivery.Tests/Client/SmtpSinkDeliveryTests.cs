@@ -5,6 +5,7 @@ using MailerQ.Www.Smtp.Client;
 using MailerQ.Www.Smtp.Delivery;
 using MailerQ.Www.Smtp.Sessions;
 using static MailerQ.Www.Delivery.Tests.Client.ClientTestSupport;
+using MailerQ.Www.Core.Sessions;
 
 namespace MailerQ.Www.Delivery.Tests.Client;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MailerQ.Www.Smtp.Dkim;
+using MailerQ.Www.Core.Dkim;
 
 namespace MailerQ.Www.Delivery.Tests.Dkim;
 

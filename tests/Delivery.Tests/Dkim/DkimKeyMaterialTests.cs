@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using MailerQ.Www.Smtp.Dkim;
 using Org.BouncyCastle.Crypto.Parameters;
+using MailerQ.Www.Core.Dkim;
 
 namespace MailerQ.Www.Delivery.Tests.Dkim;
 

@@ -3,6 +3,7 @@ using System.Text;
 using MailerQ.Www.Smtp.Dkim;
 using MimeKit;
 using MimeKit.Cryptography;
+using MailerQ.Www.Core.Dkim;
 
 namespace MailerQ.Www.Delivery.Tests.Dkim;
 

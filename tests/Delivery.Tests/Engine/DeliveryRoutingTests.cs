@@ -8,6 +8,7 @@ using MailerQ.Www.Smtp.Dns;
 using MailerQ.Www.Smtp.Tests;
 using MimeKit;
 using MimeKit.Cryptography;
+using MailerQ.Www.Core.Dkim;
 
 namespace MailerQ.Www.Delivery.Tests.Engine;
 

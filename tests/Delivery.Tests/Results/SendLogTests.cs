@@ -1,6 +1,7 @@
 using MailerQ.Www.Smtp.Delivery;
 using MailerQ.Www.Smtp.Delivery.Results;
 using Microsoft.Extensions.Time.Testing;
+using MailerQ.Www.Core.Delivery;
 
 namespace MailerQ.Www.Delivery.Tests.Results;
 

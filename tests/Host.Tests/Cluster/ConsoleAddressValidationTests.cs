@@ -1,5 +1,5 @@
 using MailerQ.Www.Core.Config;
-using MailerQ.Www.Host.Web.Api;
+using MailerQ.Www.Console.Api;
 
 namespace MailerQ.Www.Host.Tests.Cluster;
 

@@ -1,4 +1,4 @@
-using MailerQ.Www.Host.Cluster;
+using MailerQ.Www.Console.Cluster;
 
 namespace MailerQ.Www.Host.Tests.Cluster;
 

@@ -1,4 +1,4 @@
-using MailerQ.Www.Host.Web.Api;
+using MailerQ.Www.Console.Api;
 
 namespace MailerQ.Www.Host.Tests.ConsoleApi;
 

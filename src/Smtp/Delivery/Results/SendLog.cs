@@ -3,6 +3,7 @@ using System.Text;
 using MailerQ.Www.Core.Config;
 using MailerQ.Www.Core.Logging;
 using MailerQ.Www.Smtp.Delivery.Messages;
+using MailerQ.Www.Core.Delivery;
 
 namespace MailerQ.Www.Smtp.Delivery.Results;
 
@@ -14,7 +15,7 @@ namespace MailerQ.Www.Smtp.Delivery.Results;
 /// The last <see cref="Capacity"/> entries stay in memory for the console's Logs page, with or without a file.
 /// </summary>
 /// <remarks>Thread-safe: every member takes one lock; writes only fill the buffer, so holding it is short.</remarks>
-internal sealed class SendLog : IDisposable
+internal sealed class SendLog : ISendLog, IDisposable
 {
     /// <summary>Lines kept for the Logs page: enough for a screenful of filtering, bounded memory.</summary>
     public const int DefaultCapacity = 1000;

@@ -1,4 +1,0 @@
-namespace MailerQ.Www.Host.Web.Auth;
-
-/// <summary>A request authenticated with <c>Authorization: Bearer</c>: which REST API token it used (never the token).</summary>
-internal sealed record BearerLogin(string TokenName);
