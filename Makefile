@@ -24,12 +24,15 @@ aot:
 
 # NuGet packages of the libraries an MTA embeds (docs/embedding.md): out/packages/*.nupkg (+ .snupkg symbols).
 # VERSION overrides the version in Directory.Build.props.
-PACKAGES := Core Http Auth Smtp
+PACKAGES := Core Http Auth Smtp Console
 VERSION ?=
 pack:
 	@rm -rf out/packages
+	@# Console and Smtp build the other three; then every package is packed from those outputs.
+	$(DOTNET) build src/Console/MailerQ.Www.Console.csproj -c $(CONFIG) --nologo -v q $(if $(VERSION),-p:Version=$(VERSION))
+	$(DOTNET) build src/Smtp/MailerQ.Www.Smtp.csproj -c $(CONFIG) --nologo -v q $(if $(VERSION),-p:Version=$(VERSION))
 	@for p in $(PACKAGES); do \
-	  $(DOTNET) pack src/$$p/MailerQ.Www.$$p.csproj -c $(CONFIG) -o out/packages --nologo -v q $(if $(VERSION),-p:Version=$(VERSION)) || exit 1; \
+	  $(DOTNET) pack src/$$p/MailerQ.Www.$$p.csproj -c $(CONFIG) --no-build -o out/packages --nologo -v q $(if $(VERSION),-p:Version=$(VERSION)) || exit 1; \
 	done
 	@ls out/packages
 

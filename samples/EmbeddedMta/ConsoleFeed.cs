@@ -16,7 +16,10 @@ namespace EmbeddedMta;
 internal sealed class ConsoleFeed(ConsoleServer console) : ISmtpObserver, IMessageSource, IQueueSizes
 {
     private readonly ConcurrentDictionary<long, (TraceSource Trace, SessionRecord Record)> _open = new();
+    private const int KeptMessages = 1000;
     private readonly ConcurrentDictionary<string, byte[]> _messages = new();
+    private readonly ConcurrentQueue<string> _order = new();
+    private readonly MetricCounter _accepted = console.Metrics.Counter("embedded.accepted");
 
     public void Opened(long session, IPEndPoint peer)
     {
@@ -40,15 +43,17 @@ internal sealed class ConsoleFeed(ConsoleServer console) : ISmtpObserver, IMessa
     {
         string id = Guid.NewGuid().ToString("N");
         _messages[id] = message;
+        _order.Enqueue(id);
+        while (_order.Count > KeptMessages && _order.TryDequeue(out var oldest))
+            _messages.TryRemove(oldest, out _);
         console.Inbound.Message(message.Length);
+        _accepted.Increment();
         if (!_open.TryGetValue(session, out var open))
             return;
         open.Record.StartTransaction(from);
         foreach (var rcpt in recipients)
             open.Record.AddRecipient(rcpt);
         open.Record.Accepted(id, message.Length);
-        foreach (var rcpt in recipients)
-            console.Overview.Record(OverviewEvent.Attempt, "127.0.0.1", rcpt[(rcpt.IndexOf('@') + 1)..], []);
     }
 
     public void Closed(long session)
