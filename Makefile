@@ -7,7 +7,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: all build run test aot bench bench-load bench-delivery deps clean
+.PHONY: all build run test aot pack sample bench bench-load bench-delivery deps clean
 
 all: build
 
@@ -21,6 +21,28 @@ aot:
 	$(DOTNET) publish src/Host/MailerQ.Www.Host.csproj -c $(CONFIG) -r $(RID) -p:PublishAot=true -o out/aot --nologo -v q
 	@rm -f out/aot/*.dbg
 	@test -x out/aot/mailerq && ls -l out/aot/mailerq
+
+# NuGet packages of the libraries an MTA embeds (docs/embedding.md): out/packages/*.nupkg (+ .snupkg symbols).
+# VERSION overrides the version in Directory.Build.props.
+PACKAGES := Core Http Auth Smtp Console
+VERSION ?=
+pack:
+	@rm -rf out/packages
+	@# Console and Smtp build the other three; then every package is packed from those outputs.
+	$(DOTNET) build src/Console/MailerQ.Www.Console.csproj -c $(CONFIG) --nologo -v q $(if $(VERSION),-p:Version=$(VERSION))
+	$(DOTNET) build src/Smtp/MailerQ.Www.Smtp.csproj -c $(CONFIG) --nologo -v q $(if $(VERSION),-p:Version=$(VERSION))
+	@for p in $(PACKAGES); do \
+	  $(DOTNET) pack src/$$p/MailerQ.Www.$$p.csproj -c $(CONFIG) --no-build -o out/packages --nologo -v q $(if $(VERSION),-p:Version=$(VERSION)) || exit 1; \
+	done
+	@ls out/packages
+
+# The embedding sample (samples/EmbeddedMta): an MTA with its own SMTP listener that serves the console from
+# the packages above, published as one NativeAOT binary at out/sample/EmbeddedMta.
+sample: pack
+	@rm -rf out/sample out/sample-packages/mailerq.www.*
+	$(DOTNET) publish samples/EmbeddedMta/EmbeddedMta.csproj -c $(CONFIG) -r $(RID) -o out/sample --nologo -v q $(if $(VERSION),-p:MailerQWwwVersion=$(VERSION))
+	@rm -f out/sample/*.dbg
+	@test -x out/sample/EmbeddedMta && ls -l out/sample/EmbeddedMta
 
 run: build
 	mkdir -p var
