@@ -50,7 +50,7 @@ run: build
 
 # Installs what the tests need (apt packages, NuGet restore), builds the programs the
 # tests start, runs every test project and ends with "N passed, N failed, N skipped".
-test: deps build aot
+test: deps build aot sample
 	bash tests/run-tests.sh
 
 deps:

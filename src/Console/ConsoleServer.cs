@@ -40,8 +40,19 @@ public sealed class ConsoleServer : IAsyncDisposable
     {
     }
 
-    private ConsoleServer(ConsoleOptions options, (AuthChain Chain, TlsCertificateSource? Tls) parts)
-        : this(options, parts.Chain, parts.Tls, settings: null, identity: null)
+    /// <summary>
+    /// The same with MailerQ's settings database (open it with MailerQ.Www.Smtp's <c>SettingsDatabase.OpenAsync</c>):
+    /// the settings pages, <c>/api/throttles</c>, <c>/api/dkim</c>, <c>/api/tokens</c> and REST API v1 work against it.
+    /// The caller keeps ownership of <paramref name="settings"/> and disposes it after the server.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options are invalid; the message names every property at fault.</exception>
+    public ConsoleServer(ConsoleOptions options, SettingsCache settings)
+        : this(options, Parts(options), settings ?? throw new ArgumentNullException(nameof(settings)))
+    {
+    }
+
+    private ConsoleServer(ConsoleOptions options, (AuthChain Chain, TlsCertificateSource? Tls) parts, SettingsCache? settings = null)
+        : this(options, parts.Chain, parts.Tls, settings, identity: null)
     {
     }
 
@@ -156,8 +167,8 @@ public sealed class ConsoleServer : IAsyncDisposable
     /// <summary>The HTTPS certificate (reloaded on SIGHUP by our host); null without HTTPS.</summary>
     internal TlsCertificateSource? Tls { get; }
 
-    /// <summary><c>POST /v1/inject</c>'s queue; only with a settings database (REST API v1 lives there).</summary>
-    internal IOutboxInjector? Injector
+    /// <summary><c>POST /v1/inject</c>'s queue; only with a settings database (REST API v1 lives there), else ignored. Null = 503.</summary>
+    public IOutboxInjector? Injector
     {
         get => Services.Settings?.V1.Injector;
         set

@@ -13,10 +13,12 @@ namespace MailerQ.Www.Core.Settings;
 /// consistent view. A failed periodic reload keeps the old snapshot and logs; a failed reload after a write
 /// throws to the writer, whose change is in the database and arrives with the next reload.
 /// </remarks>
-internal sealed class SettingsCache : IAsyncDisposable
+/// <para>Public as an opaque handle: an embedding MTA opens one with MailerQ.Www.Smtp's <c>SettingsDatabase.OpenAsync</c>
+/// and gives it to the console (<c>new ConsoleServer(options, settings)</c>); its members stay internal.</para>
+public sealed class SettingsCache : IAsyncDisposable
 {
     /// <summary>MailerQ's <c>database-ttl</c> default (5.13/database-access.md).</summary>
-    public static readonly TimeSpan DefaultTtl = TimeSpan.FromSeconds(600);
+    internal static readonly TimeSpan DefaultTtl = TimeSpan.FromSeconds(600);
 
     private readonly ISettingsStore _store;
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
@@ -32,7 +34,7 @@ internal sealed class SettingsCache : IAsyncDisposable
     }
 
     /// <summary>Loads the first snapshot (errors propagate: a broken database stops the start) and starts the TTL timer.</summary>
-    public static async Task<SettingsCache> StartAsync(ISettingsStore store, TimeSpan ttl, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    internal static async Task<SettingsCache> StartAsync(ISettingsStore store, TimeSpan ttl, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         var first = await store.LoadAsync(cancellationToken).ConfigureAwait(false);
@@ -40,13 +42,13 @@ internal sealed class SettingsCache : IAsyncDisposable
     }
 
     /// <summary>The settings now in force.</summary>
-    public SettingsSnapshot Current => Volatile.Read(ref _current);
+    internal SettingsSnapshot Current => Volatile.Read(ref _current);
 
     /// <summary>The store behind the cache, for reads that are not in the snapshot (audit).</summary>
-    public ISettingsStore Store => _store;
+    internal ISettingsStore Store => _store;
 
     /// <summary>Raised after every reload with the new snapshot (on the reloading thread; keep handlers short).</summary>
-    public event Action<SettingsSnapshot>? Changed;
+    internal event Action<SettingsSnapshot>? Changed;
 
     /// <summary>Re-reads the database now and swaps the snapshot in.</summary>
     public async Task ReloadAsync(CancellationToken cancellationToken = default)
@@ -69,17 +71,17 @@ internal sealed class SettingsCache : IAsyncDisposable
     /// Asked before every write: null lets it through, a text refuses it with <see cref="SettingsUnavailableException"/>
     /// (the cluster sets it: database or broker down). Null = always allowed.
     /// </summary>
-    public Func<string?>? WriteGuard { get; set; }
+    internal Func<string?>? WriteGuard { get; set; }
 
     /// <summary>
     /// Raised after every successful write and its reload (not after other reloads): the cluster tells the other
     /// instances to reload (<c>{"reload":true}</c>). Handlers must not throw.
     /// </summary>
-    public event Action? Written;
+    internal event Action? Written;
 
     /// <summary>Runs a write against the store, then reloads, so the change is in <see cref="Current"/> when this returns.</summary>
     /// <exception cref="SettingsUnavailableException">The guard refused, or the database could not be reached.</exception>
-    public async Task<T> WriteAsync<T>(Func<ISettingsStore, CancellationToken, ValueTask<T>> write, CancellationToken cancellationToken = default)
+    internal async Task<T> WriteAsync<T>(Func<ISettingsStore, CancellationToken, ValueTask<T>> write, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(write);
         if (WriteGuard?.Invoke() is { } refusal) throw new SettingsUnavailableException(refusal);
@@ -111,6 +113,7 @@ internal sealed class SettingsCache : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the reload timer and closes the database.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_timer is not null) await _timer.DisposeAsync().ConfigureAwait(false);

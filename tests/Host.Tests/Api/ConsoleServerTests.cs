@@ -58,6 +58,40 @@ public sealed class ConsoleServerTests : IDisposable
     }
 
     [Fact]
+    public async Task An_embedder_that_opens_the_settings_database_gets_the_settings_routes_and_one_without_gets_404()
+    {
+        int port = MailerQProcess.FreePort();
+        var options = new ConsoleOptions
+        {
+            Address = IPAddress.Loopback,
+            Port = port,
+            Directory = Path.Combine(RepoRoot.Path, "www"),
+            Auth = ["hardcoded://ops:pw"],
+            DataDirectory = _dir.Path,
+        };
+        await using var settings = await MailerQ.Www.Smtp.Settings.SettingsDatabase.OpenAsync($"sqlite://{Path.Combine(_dir.Path, "settings.db")}");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("ops:pw")));
+        const string throttle = "{\"name\":\"embedded\",\"patterns\":[{\"mta\":\"*\",\"domain\":\"embedded.example\"}],\"domain\":{\"maxActive\":3}}";
+
+        await using (var without = new ConsoleServer(options))
+        {
+            without.Start();
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("api/throttles")).StatusCode);
+        }
+
+        await using (var with = new ConsoleServer(options, settings))
+        {
+            with.Start();
+            var created = await http.PostAsync("api/throttles", new StringContent(throttle, Encoding.UTF8, "application/json"));
+            Assert.True(created.IsSuccessStatusCode, $"POST /api/throttles: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+            Assert.Contains("embedded.example", await http.GetStringAsync("api/throttles"), StringComparison.Ordinal);
+        }
+
+        Assert.Throws<ArgumentException>(() => MailerQ.Www.Smtp.Settings.SettingsDatabase.OpenAsync("mysql://nowhere").GetAwaiter().GetResult());
+    }
+
+    [Fact]
     public async Task The_console_refuses_requests_without_a_login()
     {
         int port = MailerQProcess.FreePort();
