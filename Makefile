@@ -19,7 +19,7 @@ build:
 # The same program as one NativeAOT binary.
 aot:
 	$(DOTNET) publish src/Host/MailerQ.Www.Host.csproj -c $(CONFIG) -r $(RID) -p:PublishAot=true -o out/aot --nologo -v q
-	@rm -f out/aot/*.dbg
+	@rm -f out/aot/*.dbg out/aot/*.xml out/aot/*.pdb
 	@test -x out/aot/mailerq && ls -l out/aot/mailerq
 
 # NuGet packages of the libraries an MTA embeds (docs/embedding.md): out/packages/*.nupkg (+ .snupkg symbols).
