@@ -41,9 +41,8 @@ internal sealed class SocketGatherWriter : SocketAsyncEventArgs, IValueTaskSourc
     public ValueTask SendAsync()
     {
         _expected = Bytes;
+        // The list stays untouched until the send completed: the socket may still read it then.
         BufferList = _buffers;
-        _buffers.Clear();
-        Bytes = 0;
         _completion.Reset();
         if (_socket.SendAsync(this)) return new ValueTask(this, _completion.Version);
         return Finished() is { } fault ? ValueTask.FromException(fault) : ValueTask.CompletedTask;
@@ -57,6 +56,8 @@ internal sealed class SocketGatherWriter : SocketAsyncEventArgs, IValueTaskSourc
 
     private Exception? Finished()
     {
+        _buffers.Clear();
+        Bytes = 0;
         if (SocketError != SocketError.Success) return new SocketException((int)SocketError);
         return BytesTransferred == _expected ? null : new IOException($"short gathered send: {BytesTransferred} of {_expected} bytes");
     }
