@@ -3,7 +3,7 @@
 # Kestrel peer's /ws broadcast (bench/KestrelPeer, a websocket publisher), both driven by bench/WsFanout
 # with the same raw-socket subscribers, in alternating rounds; then ours with stalled subscribers.
 # Knobs (environment): SUBSCRIBERS (1000), RATE (1000 chunks/s), SAT_RATE (4000 chunks/s, the capacity
-# run), SECONDS (8 per run), ROUNDS (2), MAILERQ (out/mailerq), SKIP_BUILD, OUT (file for the raw lines).
+# run), RUN_SECONDS (8 per run; not SECONDS, which bash owns), ROUNDS (2), MAILERQ (out/mailerq), SKIP_BUILD, OUT (file for the raw lines).
 # `make bench-ws` runs it from the repository root; every run is a few seconds plus connecting.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +11,7 @@ ROOT=$PWD
 SUBSCRIBERS=${SUBSCRIBERS:-1000}
 RATE=${RATE:-1000}
 SAT_RATE=${SAT_RATE:-4000}
-SECONDS_PER_RUN=${SECONDS:-8}
+RUN_SECONDS=${RUN_SECONDS:-8}
 ROUNDS=${ROUNDS:-2}
 MAILERQ=${MAILERQ:-$ROOT/out/mailerq}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -43,8 +43,8 @@ free_port() {
   done
 }
 wait_port() {
-  for _ in $(seq 1 200); do curl -sf -o /dev/null "http://127.0.0.1:$1/healthz" && return 0; sleep 0.05; done
-  echo "server on port $1 did not answer" >&2; return 1
+  for _ in $(seq 1 600); do curl -sf -o /dev/null "http://127.0.0.1:$1/healthz" && return 0; sleep 0.05; done
+  echo "server on port $1 did not answer" >&2; tail -n 5 "$WORK"/*.log >&2; return 1
 }
 
 HTTP=$(free_port); SMTP=$(free_port); K_PORT=$(free_port)
@@ -64,8 +64,8 @@ run() { # label args...
   line="$("$FANOUT" "$@") load=$(cut -d' ' -f1 /proc/loadavg)"
   echo "$label $line" | tee -a "$RAW" >&2
 }
-ours() { run "$1" ours "$HTTP" "$SMTP" user:pw "$2" "$3" "$SECONDS_PER_RUN" "$4" "$OURS_PID"; }
-kestrel() { run "$1" kestrel "$K_PORT" "$2" "$SECONDS_PER_RUN" "$3" "$K_PID"; }
+ours() { run "$1" ours "$HTTP" "$SMTP" user:pw "$2" "$3" "$RUN_SECONDS" "$4" "$OURS_PID"; }
+kestrel() { run "$1" kestrel "$K_PORT" "$2" "$RUN_SECONDS" "$3" "$K_PID"; }
 
 log "warm-up: 2 s per server at 100 subscribers"
 "$FANOUT" ours "$HTTP" "$SMTP" user:pw 100 0 2 "$RATE" >/dev/null

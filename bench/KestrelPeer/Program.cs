@@ -6,7 +6,7 @@
 //   --cache-control V   Cache-Control for static files (ours: www-cache-control)
 // Endpoints: GET /healthz → 200 "ok" text/plain; static files; /ws → WebSocket broadcast: every message a
 // client sends is sent, as the same type, to every other connected client (the fan-out peer of ours'
-// trace stream; bench/WsFanout drives both).
+// trace stream; bench/WsFanout drives both); /ws?ack also answers each message with "+" once broadcast.
 using System.Net;
 using System.Net.WebSockets;
 using System.Security.Cryptography.X509Certificates;
@@ -55,11 +55,15 @@ app.MapGet("/healthz", (HttpContext c) =>
 
 // The broadcast list is copy-on-write (joins are rare, broadcasts hot), as ours keeps its subscribers.
 var subscribers = Array.Empty<WebSocket>();
+var plus = "+"u8.ToArray();
 var subscribersGate = new object();
 app.UseWebSockets();
 app.Map("/ws", async (HttpContext c) =>
 {
     if (!c.WebSockets.IsWebSocketRequest) { c.Response.StatusCode = 400; return; }
+    // A publisher opens /ws?ack: after each broadcast it gets "+" back, as an SMTP client gets its reply
+    // after its line was traced, so bench/WsFanout can pace both servers the same closed-loop way.
+    bool ack = c.Request.Query.ContainsKey("ack");
     using var ws = await c.WebSockets.AcceptWebSocketAsync();
     lock (subscribersGate) subscribers = [.. subscribers, ws];
     var buffer = new byte[4096];
@@ -88,6 +92,7 @@ app.Map("/ws", async (HttpContext c) =>
                 catch (WebSocketException) { }
                 pending.Clear();
             }
+            if (ack) await ws.SendAsync(plus, WebSocketMessageType.Text, true, CancellationToken.None);
         }
     }
     catch (WebSocketException) { }

@@ -11,9 +11,10 @@ using System.Text;
 // Publisher, ours: SMTP_SESSIONS (4) SMTP sessions sending 510-byte NOOP lines, each answered before the
 // next, paced to chunks/2 lines per second in all; every line and its reply are one trace chunk each.
 // Each session's greeting, QUIT and 221 are chunks too and counted as published.
-// Publisher, Kestrel: one websocket sending binary messages in the trace layout (20-byte header with the
-// timestamp, then 510 bytes or the reply's 14 bytes, alternating) at chunks per second; the peer
-// broadcasts each to every other socket. Stalled subscribers (ours only) subscribe with a 4 KiB receive
+// Publisher, Kestrel: SMTP_SESSIONS websockets (/ws?ack) sending binary messages in the trace layout
+// (20-byte header with the timestamp, then 510 bytes or the reply's 14 bytes) in pairs, each pair
+// answered by two acks before the next, paced to chunks/2 pairs per second in all; the peer broadcasts
+// each to every other socket. Stalled subscribers (ours only) subscribe with a 4 KiB receive
 // buffer and never read. With a server PID, the server's CPU seconds during the run are printed too.
 string mode = args.Length > 0 ? args[0] : "";
 if (mode is not ("ours" or "kestrel"))
@@ -111,22 +112,44 @@ async Task<long> SessionAsync(double lineRate)
     return sent;
 }
 
-// The same frames as ours: 20-byte trace-layout header (timestamp at 12), then 510 or 14 bytes.
+// The same frames as ours: 20-byte trace-layout header (timestamp at 12), then 510 or 14 bytes. Paced like
+// the SMTP sessions: SMTP_SESSIONS publisher sockets, each sends the "line" and the "reply" message
+// together and waits for the peer's two acks (sent once each broadcast was handed to every socket)
+// before its next pair, as an SMTP client waits for its reply.
 async Task<long> PublishWebSocketAsync()
 {
-    using var publisher = await RawWebSocket.ConnectAsync(httpPort, null);
+    int sessions = int.TryParse(Environment.GetEnvironmentVariable("SMTP_SESSIONS"), out var n) && n > 0 ? n : 4;
+    var pairs = await Task.WhenAll(Enumerable.Range(0, sessions).Select(_ => WebSocketSessionAsync(rate / 2.0 / sessions)));
+    return 2 * pairs.Sum();
+}
+
+async Task<long> WebSocketSessionAsync(double pairRate)
+{
+    using var publisher = await RawWebSocket.ConnectAsync(httpPort, null, path: "/ws?ack");
     var big = new byte[20 + 510];
     var small = new byte[20 + 14];
+    var acks = new byte[4096];
+    int buffered = publisher.LeftoverLength;
     long sent = 0;
     var started = Stopwatch.StartNew();
     while (started.Elapsed.TotalSeconds < seconds)
     {
-        long due = (long)(started.Elapsed.TotalSeconds * rate);
+        long due = (long)(started.Elapsed.TotalSeconds * pairRate);
         while (sent < due && started.Elapsed.TotalSeconds < seconds)
         {
-            var message = sent % 2 == 0 ? big : small;
-            BinaryPrimitives.WriteInt64BigEndian(message.AsSpan(12), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            await publisher.SendAsync(2, message);
+            BinaryPrimitives.WriteInt64BigEndian(big.AsSpan(12), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            await publisher.SendAsync(2, big);
+            BinaryPrimitives.WriteInt64BigEndian(small.AsSpan(12), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            await publisher.SendAsync(2, small);
+            // Two acks: unmasked text frames 0x81 0x01 '+', three bytes each.
+            while (buffered < 6)
+            {
+                int got = await publisher.Socket.ReceiveAsync(acks.AsMemory(buffered));
+                if (got == 0) throw new IOException("the peer closed the publisher");
+                buffered += got;
+            }
+            buffered -= 6;
+            acks.AsSpan(6, buffered).CopyTo(acks);
             sent++;
         }
         await Task.Delay(1);

@@ -26,13 +26,13 @@ internal sealed class RawWebSocket : IDisposable
     public int LeftoverLength { get; }
 
     /// <summary>Connects and upgrades; <paramref name="receiveBuffer"/> &gt; 0 sets SO_RCVBUF before connecting.</summary>
-    public static async Task<RawWebSocket> ConnectAsync(int port, string? authorization, int receiveBuffer = 0)
+    public static async Task<RawWebSocket> ConnectAsync(int port, string? authorization, int receiveBuffer = 0, string path = "/ws")
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         if (receiveBuffer > 0) socket.ReceiveBufferSize = receiveBuffer;
         await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-        var head = $"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        var head = $"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
                    $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n" +
                    (authorization is null ? "" : $"Authorization: {authorization}\r\n") + "\r\n";
         await socket.SendAsync(Encoding.ASCII.GetBytes(head));
