@@ -424,7 +424,7 @@ internal sealed class WebSocketSession : ITraceSink
                         }
                         // A session has one trace subscription at a time; a re-subscribe after an
                         // unsubscribe is a new one, so send what the old one queued before mixing.
-                        if (sentBy is not null && sentBy != subscription) await SendGatheredAsync(sent, sentBy).ConfigureAwait(false);
+                        if (sent.Count > 0 && sentBy != subscription) await SendGatheredAsync(sent, sentBy!).ConfigureAwait(false);
                         _gather.Add(FrameSegment(chunk));
                         sent.Add(chunk);
                         sentBy = subscription;

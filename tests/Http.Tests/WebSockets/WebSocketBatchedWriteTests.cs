@@ -64,6 +64,29 @@ public sealed class WebSocketBatchedWriteTests(TestPki pki) : IClassFixture<Test
     }
 
     [Fact]
+    public async Task A_resubscribed_session_keeps_receiving_trace_frames_in_order()
+    {
+        await using var server = WsTestServer.Start();
+        using var client = await server.OpenAsync();
+        var payload = new byte[64];
+        for (int round = 0; round < 3; round++)
+        {
+            await client.SendTextAsync("""{"subscribe":"smtp"}""");
+            Assert.Equal("""{"subscribed":"smtp"}""", await client.ReadReplyAsync());
+            for (int i = 0; i < 100; i++)
+            {
+                BinaryPrimitives.WriteInt32BigEndian(payload, round * 1000 + i);
+                server.Bus.Publish(1, TraceDirection.ClientToServer, payload);
+            }
+            for (int i = 0; i < 100; i++)
+                Assert.Equal(round * 1000 + i, TraceFrame.Parse(await client.ReadUntilAsync(0x2)).Sequence);
+            await client.SendTextAsync("""{"unsubscribe":"smtp"}""");
+            Assert.Equal("""{"unsubscribed":"smtp"}""", await client.ReadReplyAsync());
+        }
+        await WsTestServer.WaitForAsync(() => server.Bus.Pool.Outstanding == 0, what: "every chunk back in the pool");
+    }
+
+    [Fact]
     public async Task Over_TLS_queued_frames_are_batched_into_one_flush_in_order_and_every_chunk_returns_to_the_pool()
     {
         var source = TlsCertificateSource.TryCreate(pki.Path("rsa-chain-no-root.pem"), pki.Path("rsa.pkcs8.key"), null, out var result);
