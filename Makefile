@@ -7,7 +7,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: all build run test aot pack sample bench bench-load bench-delivery deps clean
+.PHONY: all build run test aot pack sample bench bench-load bench-delivery bench-ws deps clean
 
 all: build
 
@@ -68,6 +68,11 @@ bench-load:
 # inbound messages/s with the fsync'd spool against smtp-sink (bench/delivery.sh, docs/perf.md).
 bench-delivery:
 	bash bench/delivery.sh
+
+# WebSocket fan-out to 1,000 subscribers: ours (SMTP trace) against the Kestrel peer's broadcast, then
+# ours with stalled subscribers (bench/ws.sh, bench/WsFanout, docs/perf.md).
+bench-ws:
+	bash bench/ws.sh
 
 clean:
 	rm -rf out var

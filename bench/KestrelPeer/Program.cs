@@ -4,9 +4,9 @@
 //   --tls-port P        HTTPS on 127.0.0.1:P (needs --cert and --key, PEM)
 //   --www DIR           static files (ETag and Last-Modified from UseStaticFiles)
 //   --cache-control V   Cache-Control for static files (ours: www-cache-control)
-// Endpoints: GET /healthz → 200 "ok" text/plain; static files; /ws → WebSocket broadcast: every text
-// message a client sends is sent to every connected client (the fan-out peer of ours' trace stream).
-using System.Collections.Concurrent;
+// Endpoints: GET /healthz → 200 "ok" text/plain; static files; /ws → WebSocket broadcast: every message a
+// client sends is sent, as the same type, to every other connected client (the fan-out peer of ours'
+// trace stream; bench/WsFanout drives both); /ws?ack also answers each message with "+" once broadcast.
 using System.Net;
 using System.Net.WebSockets;
 using System.Security.Cryptography.X509Certificates;
@@ -53,15 +53,21 @@ app.MapGet("/healthz", (HttpContext c) =>
     return c.Response.Body.WriteAsync(ok).AsTask();
 });
 
-var sockets = new ConcurrentDictionary<WebSocket, byte>();
-var broadcastGate = new SemaphoreSlim(1, 1);
+// The broadcast list is copy-on-write (joins are rare, broadcasts hot), as ours keeps its subscribers.
+var subscribers = Array.Empty<WebSocket>();
+var plus = "+"u8.ToArray();
+var subscribersGate = new object();
 app.UseWebSockets();
 app.Map("/ws", async (HttpContext c) =>
 {
     if (!c.WebSockets.IsWebSocketRequest) { c.Response.StatusCode = 400; return; }
+    // A publisher opens /ws?ack: after each broadcast it gets "+" back, as an SMTP client gets its reply
+    // after its line was traced, so bench/WsFanout can pace both servers the same closed-loop way.
+    bool ack = c.Request.Query.ContainsKey("ack");
     using var ws = await c.WebSockets.AcceptWebSocketAsync();
-    sockets.TryAdd(ws, 0);
+    lock (subscribersGate) subscribers = [.. subscribers, ws];
     var buffer = new byte[4096];
+    var pending = new List<Task>();
     try
     {
         while (true)
@@ -70,23 +76,30 @@ app.Map("/ws", async (HttpContext c) =>
             if (r.MessageType == WebSocketMessageType.Close) break;
             if (!r.EndOfMessage) continue;
             var payload = buffer.AsMemory(0, r.Count);
-            // Broadcast: one send per subscriber; the gate keeps sends on a socket one at a time,
-            // as WebSocket requires, when several clients publish at once.
-            await broadcastGate.WaitAsync();
-            try
+            // Broadcast to every other socket, in the received message type: all sends are started
+            // at once (most complete synchronously into Kestrel's output pipe, whose transport loop
+            // writes to the socket and batches what queued up), then the publisher's next message waits
+            // for the slowest one, since a WebSocket allows one send at a time.
+            foreach (var peer in Volatile.Read(ref subscribers))
             {
-                foreach (var peer in sockets.Keys)
-                {
-                    if (peer.State != WebSocketState.Open) continue;
-                    try { await peer.SendAsync(payload, WebSocketMessageType.Text, true, CancellationToken.None); }
-                    catch (WebSocketException) { }
-                }
+                if (peer == ws || peer.State != WebSocketState.Open) continue;
+                var send = peer.SendAsync(payload, r.MessageType, true, CancellationToken.None);
+                if (!send.IsCompletedSuccessfully) pending.Add(send.AsTask());
             }
-            finally { broadcastGate.Release(); }
+            if (pending.Count > 0)
+            {
+                try { await Task.WhenAll(pending); }
+                catch (WebSocketException) { }
+                pending.Clear();
+            }
+            if (ack) await ws.SendAsync(plus, WebSocketMessageType.Text, true, CancellationToken.None);
         }
     }
     catch (WebSocketException) { }
-    finally { sockets.TryRemove(ws, out _); }
+    finally
+    {
+        lock (subscribersGate) subscribers = Array.FindAll(subscribers, s => s != ws);
+    }
 });
 
 app.UseStaticFiles(new StaticFileOptions

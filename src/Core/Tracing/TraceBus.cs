@@ -167,17 +167,21 @@ public sealed class TraceBus : IDisposable
     {
         chunk.Prefix(_prefix);
         Interlocked.Increment(ref _published);
+        // Drops are summed here and added once: the bus total is one cache line shared by every
+        // publisher, and 100 full subscribers must not mean 100 contended increments per chunk.
+        long dropped = 0;
         for (int i = first; i < subscribers.Length; i++)
         {
             var subscriber = subscribers[i];
             if (!subscriber.Wants(chunk.Flags, chunk.Peer)) continue;
             if (subscriber.Offer(chunk, now) == TraceOffer.Dropped)
             {
-                Interlocked.Increment(ref _dropped);
+                dropped++;
                 // A full backlog is the moment a stall shows; no need to wait for the timer.
                 if (subscriber.IsStuck(now, _stallTicks)) Stall(subscriber);
             }
         }
+        if (dropped > 0) Interlocked.Add(ref _dropped, dropped);
         // The publisher's own reference: with no taker the chunk goes straight back to the pool.
         chunk.Release();
     }

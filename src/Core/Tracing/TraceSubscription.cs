@@ -70,6 +70,15 @@ public sealed class TraceSubscription : IDisposable
     {
         if (Volatile.Read(ref _state) != Active) return TraceOffer.Closed;
         int length = chunk.FrameLength;
+        // A subscriber known to be full (its writer stuck on a stalled socket) costs two plain reads and
+        // one counter: no reservation to take back, no reference, no sink call. Only the writer's
+        // Complete makes room, and the next offer after it sees that room.
+        if (Volatile.Read(ref _queuedFrames) >= _maxFrames || Volatile.Read(ref _queuedBytes) > _maxBytes - length)
+        {
+            Interlocked.Increment(ref _dropped);
+            return TraceOffer.Dropped;
+        }
+        // The reservation below stays exact when several publishers race past the check above.
         int frames = Interlocked.Increment(ref _queuedFrames);
         long bytes = Interlocked.Add(ref _queuedBytes, length);
         if (frames > _maxFrames || bytes > _maxBytes)

@@ -341,7 +341,8 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
             ClearDeadline(ConnectionPhase.WebSocket);
             // A shutdown that began before the phase was visible must still reach the session.
             if (_stopping) session.BeginClose(WebSocketCloseCode.GoingAway, ShuttingDown);
-            await session.RunAsync(_input, _output, Abort).ConfigureAwait(false);
+            // Plain connections let the session gather trace frames into one send straight from the socket.
+            await session.RunAsync(_input, _output, Abort, IsTls ? null : _socket).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsConnectionFault(ex))
         {

@@ -39,6 +39,14 @@ internal sealed class WebSocketEndpoint
     public int OpenSessions => Volatile.Read(ref _sessions);
     private int _sessions;
 
+    /// <summary>Trace frames sent by sessions that ended (added once per session, off the hot path).</summary>
+    internal long TraceFramesSent => Interlocked.Read(ref _traceFramesSent);
+    private long _traceFramesSent;
+
+    /// <summary>Socket sends or TLS flushes that carried <see cref="TraceFramesSent"/>: fewer means batched.</summary>
+    internal long TraceSends => Interlocked.Read(ref _traceSends);
+    private long _traceSends;
+
     public async ValueTask HandleAsync(HttpContext context)
     {
         var request = context.Request;
@@ -72,6 +80,8 @@ internal sealed class WebSocketEndpoint
         }
         finally
         {
+            Interlocked.Add(ref _traceFramesSent, session.TraceFramesSent);
+            Interlocked.Add(ref _traceSends, session.TraceSends);
             _open?.Decrement();
             Interlocked.Decrement(ref _sessions);
         }

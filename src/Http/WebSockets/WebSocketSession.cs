@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using MailerQ.Www.Core.Buffers;
@@ -15,8 +16,9 @@ namespace MailerQ.Www.Http.WebSockets;
 /// </summary>
 /// <remarks>
 /// Concurrency contract. Three loops run per session: the read loop (frames in, commands, replies
-/// queued), the write loop (the only code that touches the output; it takes one item at a time from an
-/// unbounded single-reader channel, so frames never interleave), and a tick loop (stats and pings).
+/// queued), the write loop (the only code that touches the output; it drains everything queued in an
+/// unbounded single-reader channel, in order, so frames never interleave, and sends it with as few
+/// syscalls as it can: see <see cref="WriteLoopAsync"/>), and a tick loop (stats and pings).
 /// Publishers call <see cref="ITraceSink.TryEnqueue"/> concurrently; it only writes to the channel.
 /// The trace backlog is bounded by the bus (frames and bytes per subscriber), replies by
 /// <see cref="WebSocketOptions.MaxPendingReplies"/>, and stats, ping and pong by at most one pending
@@ -49,7 +51,10 @@ internal sealed class WebSocketSession : ITraceSink
 
     private PipeReader _input = null!;
     private PipeWriter _output = null!;
+    private SocketGatherWriter? _gather;
     private Action _abort = static () => { };
+    private long _traceFramesSent;
+    private long _traceSends;
 
     // Guarded by _gate.
     private WebSocketState _state;
@@ -105,13 +110,24 @@ internal sealed class WebSocketSession : ITraceSink
         }
     }
 
+    /// <summary>Trace frames written to the connection so far.</summary>
+    internal long TraceFramesSent => Interlocked.Read(ref _traceFramesSent);
+
+    /// <summary>Socket sends (gathered) or pipe flushes (TLS) that carried those frames.</summary>
+    internal long TraceSends => Interlocked.Read(ref _traceSends);
+
     /// <summary>Runs the session over an upgraded connection until it ends. Never throws for I/O faults.</summary>
     /// <param name="abort">Ends the transport at once (a peer that does not finish the closing handshake in time).</param>
-    public async Task RunAsync(PipeReader input, PipeWriter output, Action abort)
+    /// <param name="socket">
+    /// The plain socket under <paramref name="output"/>, for gathered trace sends; null on TLS, where every
+    /// byte goes through the encrypting stream (which copies it anyway), so frames are batched in the pipe.
+    /// </param>
+    public async Task RunAsync(PipeReader input, PipeWriter output, Action abort, Socket? socket = null)
     {
         _input = input;
         _output = output;
         _abort = abort;
+        if (socket is not null) _gather = new SocketGatherWriter(socket, MaxTraceBatch);
         Volatile.Write(ref _lastReceived, _time.GetTimestamp());
         var writer = WriteLoopAsync();
         var ticker = TickLoopAsync(_stop.Token);
@@ -355,9 +371,24 @@ internal sealed class WebSocketSession : ITraceSink
 
     // ---- write side ----
 
+    /// <summary>Trace frames per gathered send at most (Linux allows 1,024 iovecs per sendmsg).</summary>
+    internal const int MaxTraceBatch = 256;
+
+    /// <summary>
+    /// The only writer of the connection. Each wake-up drains everything queued and sends it with one
+    /// syscall where it can: queued trace frames go out in one gathered send straight from their shared
+    /// chunk buffers (plain sockets), or are batched into the pipe and flushed once (TLS). A subscriber
+    /// that keeps up gets one frame per send; one that falls behind gets many per send, so the cost per
+    /// frame falls exactly when the load rises. Order is kept by never holding pipe bytes and gathered
+    /// frames at the same time: whichever kind comes next sends the other kind first. Each chunk is
+    /// completed (its reference released) only after its bytes were handed to the socket or copied.
+    /// </summary>
     private async Task WriteLoopAsync()
     {
         var reader = _outbox.Reader;
+        var sent = new List<TraceChunk>(MaxTraceBatch);
+        TraceSubscription? sentBy = null;
+        bool pipeDirty = false;
         using var json = new PooledBufferWriter(1024);
         using var jsonWriter = new Utf8JsonWriter(json);
         try
@@ -366,24 +397,44 @@ internal sealed class WebSocketSession : ITraceSink
             {
                 while (reader.TryRead(out var item))
                 {
+                    if (item.Kind == WebSocketOutgoingKind.Trace)
+                    {
+                        var chunk = item.Chunk!;
+                        var subscription = item.Subscription!;
+                        if (!subscription.IsActive || !Allows(WebSocketOperation.SendData))
+                        {
+                            subscription.Complete(chunk);
+                            continue;
+                        }
+                        if (_gather is null)
+                        {
+                            // TLS: SslStream encrypts into its own buffer whatever we do, so the copy into
+                            // the pipe costs nothing extra and turns N frames into one flush.
+                            _output.Write(chunk.Frame.Span);
+                            subscription.Complete(chunk);
+                            Interlocked.Increment(ref _traceFramesSent);
+                            if (!pipeDirty) Interlocked.Increment(ref _traceSends);
+                            pipeDirty = true;
+                            continue;
+                        }
+                        if (pipeDirty)
+                        {
+                            if (!await FlushAsync().ConfigureAwait(false)) return;
+                            pipeDirty = false;
+                        }
+                        // A session has one trace subscription at a time; a re-subscribe after an
+                        // unsubscribe is a new one, so send what the old one queued before mixing.
+                        if (sent.Count > 0 && sentBy != subscription) await SendGatheredAsync(sent, sentBy!).ConfigureAwait(false);
+                        _gather.Add(FrameSegment(chunk));
+                        sent.Add(chunk);
+                        sentBy = subscription;
+                        if (sent.Count == MaxTraceBatch) await SendGatheredAsync(sent, sentBy).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    if (sent.Count > 0) await SendGatheredAsync(sent, sentBy!).ConfigureAwait(false);
                     switch (item.Kind)
                     {
-                        case WebSocketOutgoingKind.Trace:
-                            try
-                            {
-                                // The chunk's buffer is the whole frame: written as-is, no copy per subscriber
-                                // (StreamPipeWriter.WriteAsync hands it straight to the socket stream).
-                                if (item.Subscription!.IsActive && Allows(WebSocketOperation.SendData))
-                                {
-                                    var flush = await _output.WriteAsync(item.Chunk!.Frame).ConfigureAwait(false);
-                                    if (flush.IsCompleted || flush.IsCanceled) return;
-                                }
-                            }
-                            finally
-                            {
-                                item.Subscription!.Complete(item.Chunk!);
-                            }
-                            break;
                         case WebSocketOutgoingKind.Reply:
                             Interlocked.Decrement(ref _pendingReplies);
                             if (Allows(WebSocketOperation.SendData))
@@ -406,9 +457,14 @@ internal sealed class WebSocketSession : ITraceSink
                             await WriteCloseAsync().ConfigureAwait(false);
                             return;
                     }
+                    pipeDirty = true;
                 }
-                var result = await _output.FlushAsync().ConfigureAwait(false);
-                if (result.IsCompleted || result.IsCanceled) return;
+                if (sent.Count > 0) await SendGatheredAsync(sent, sentBy!).ConfigureAwait(false);
+                if (pipeDirty)
+                {
+                    if (!await FlushAsync().ConfigureAwait(false)) return;
+                    pipeDirty = false;
+                }
             }
         }
         catch (Exception ex) when (IsConnectionFault(ex))
@@ -416,7 +472,31 @@ internal sealed class WebSocketSession : ITraceSink
             // The socket is gone; make the read loop notice if it is still waiting.
             _input.CancelPendingRead();
         }
+        finally
+        {
+            // Frames handed to a send that failed: their references go back all the same.
+            foreach (var chunk in sent) sentBy!.Complete(chunk);
+        }
     }
+
+    private async ValueTask<bool> FlushAsync()
+    {
+        var result = await _output.FlushAsync().ConfigureAwait(false);
+        return !(result.IsCompleted || result.IsCanceled);
+    }
+
+    /// <summary>One gathered send of the frames in <paramref name="sent"/>, then their chunks are completed.</summary>
+    private async ValueTask SendGatheredAsync(List<TraceChunk> sent, TraceSubscription subscription)
+    {
+        await _gather!.SendAsync().ConfigureAwait(false);
+        Interlocked.Increment(ref _traceSends);
+        Interlocked.Add(ref _traceFramesSent, sent.Count);
+        foreach (var chunk in sent) subscription.Complete(chunk);
+        sent.Clear();
+    }
+
+    private static ArraySegment<byte> FrameSegment(TraceChunk chunk) =>
+        MemoryMarshal.TryGetArray(chunk.Frame, out var segment) ? segment : throw new InvalidOperationException("trace chunks are array-backed");
 
     private bool Allows(WebSocketOperation operation) => WebSocketStateTable.Allows(State, operation);
 
@@ -548,6 +628,7 @@ internal sealed class WebSocketSession : ITraceSink
             if (item.Kind == WebSocketOutgoingKind.Trace) item.Subscription!.Complete(item.Chunk!);
         }
         _frames.Dispose();
+        _gather?.Dispose();
         _stop.Dispose();
     }
 
