@@ -203,5 +203,6 @@ public sealed class TraceBus : IDisposable
         subscriber.Sink.OnStalled(subscriber);
     }
 
+    /// <summary>Stops the stall timer; subscribers are not closed (their sockets are).</summary>
     public void Dispose() => _stallTimer.Dispose();
 }

@@ -4,6 +4,7 @@ namespace MailerQ.Www.Core.Tracing;
 [Flags]
 public enum TraceFlags : byte
 {
+    /// <summary>An inbound session, a whole publish.</summary>
     None = 0,
 
     /// <summary>The SMTP session is outgoing (we deliver, we are the SMTP client); clear for inbound sessions.</summary>

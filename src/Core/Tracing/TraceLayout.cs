@@ -18,11 +18,19 @@ public static class TraceLayout
     /// <summary>Bytes of the trace header.</summary>
     public const int HeaderSize = 20;
 
-    /// <summary>Offsets inside the trace header.</summary>
+    /// <summary>Offset of the session id (8 bytes, big-endian) inside the trace header.</summary>
     public const int SessionIdOffset = 0;
+
+    /// <summary>Offset of the direction byte (<see cref="TraceDirection"/>).</summary>
     public const int DirectionOffset = 8;
+
+    /// <summary>Offset of the flags byte (<see cref="TraceFlags"/>).</summary>
     public const int FlagsOffset = 9;
+
+    /// <summary>Offset of the two reserved bytes (zero).</summary>
     public const int ReservedOffset = 10;
+
+    /// <summary>Offset of the timestamp (8 bytes, big-endian Unix milliseconds).</summary>
     public const int TimestampOffset = 12;
 
     /// <summary>Writes the 20-byte trace header.</summary>

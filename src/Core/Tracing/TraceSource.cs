@@ -22,8 +22,13 @@ public sealed class TraceSource
         _flags = outbound ? TraceFlags.Outbound : TraceFlags.None;
     }
 
+    /// <summary>The session's id, as in <c>/api/smtp/sessions</c> and every trace frame's header.</summary>
     public long SessionId { get; }
+
+    /// <summary>The peer's address (no port), which <c>{"subscribe":"smtp","peer":…}</c> filters on.</summary>
     public string? Peer { get; }
+
+    /// <summary>Whether we are the SMTP client (delivering) in this session.</summary>
     public bool Outbound { get; }
 
     /// <summary>Whether anyone listens (lets a caller skip work it only does for the trace).</summary>
