@@ -195,7 +195,8 @@ if [[ -z "${SKIP_AOT:-}" ]]; then
     kill "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.02; done
     printf '| %s | %s | %s | %s | %s | %.0f |\n' "$1" "$3" "$(echo "$starts" | median)" "$idle" "$loaded" "$r"
   }
-  fdd_size=$(du -sb out | awk '{print $1}'); fdd_size=$(( fdd_size - $(du -sb out/aot out/bench 2>/dev/null | awk '{s+=$1} END {print s+0}') ))
+  # Only the program's own files: out/ also holds the AOT build, bench tools, packages and the sample.
+  fdd_size=$(find out -maxdepth 1 -type f -printf "%s\n" | awk '{s+=$1} END {print s+0}')
   {
     echo
     echo "| build | size on disk | exec → first /healthz 200, median of 5 (ms) | idle RSS (MB) | peak RSS under static 4 KiB load (MB) | static 4 KiB req/s |"
