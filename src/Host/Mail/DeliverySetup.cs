@@ -71,7 +71,7 @@ internal sealed class DeliverySetup : IAsyncDisposable
             var embedded = (EmbeddedQueue)inbound;
             reader = new EmbeddedOutboxReader(embedded, outbox);
             publisher = embedded;
-            resume = _ => ValueTask.FromResult(embedded.MoveAll(parking, outbox));
+            resume = token => embedded.MoveAllAsync(parking, outbox, token);
         }
         var sendLog = SendLog.Open(config, TimeProvider.System);
         var router = new ResultRouter(delivery.Retry, delivery.Queues, new DsnBuilder(delivery.Dsn, TimeProvider.System), publisher, sendLog, TimeProvider.System);

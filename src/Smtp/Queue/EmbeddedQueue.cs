@@ -101,8 +101,17 @@ internal sealed class EmbeddedQueue : IMessageQueue, MailerQ.Www.Smtp.Delivery.I
     /// Moves every message of <paramref name="from"/> into <paramref name="to"/> (resuming parked mail); returns how many.
     /// Each file is renamed, so a message is always in exactly one of the two queues.
     /// </summary>
-    public int MoveAll(string from, string to)
+    /// <remarks>
+    /// A message is never moved over a file of the same id in <paramref name="to"/>: when the delivery engine parks a
+    /// message it first publishes the parked copy and only then removes the outbox file it came from. A resume in
+    /// between used to rename the parked copy over that file; the outbox reader keeps a file that was replaced while
+    /// in flight, but only once <see cref="Committed"/> has told it, and a removal between the rename and that event
+    /// deleted the parked copy. Now such a message is counted in <paramref name="busy"/> and stays where it is
+    /// (<see cref="MoveAllAsync"/> tries it again once the outbox file is gone).
+    /// </remarks>
+    public int MoveAll(string from, string to, out int busy)
     {
+        busy = 0;
         string source = QueueDirectory(from);
         if (!Directory.Exists(source))
             return 0;
@@ -114,12 +123,16 @@ internal sealed class EmbeddedQueue : IMessageQueue, MailerQ.Www.Smtp.Delivery.I
             string id = Path.GetFileNameWithoutExtension(file);
             try
             {
-                File.Move(file, PathOf(to, id), overwrite: true);
+                File.Move(file, PathOf(to, id), overwrite: false);
                 moved.Add(id);
             }
             catch (FileNotFoundException)
             {
                 // Taken by someone else meanwhile.
+            }
+            catch (IOException) when (File.Exists(PathOf(to, id)))
+            {
+                busy++;
             }
         }
         if (moved.Count > 0)
@@ -130,6 +143,28 @@ internal sealed class EmbeddedQueue : IMessageQueue, MailerQ.Www.Smtp.Delivery.I
                 Committed?.Invoke(to, id);
         }
         return moved.Count;
+    }
+
+    /// <inheritdoc cref="MoveAll(string, string, out int)"/>
+    public int MoveAll(string from, string to) => MoveAll(from, to, out _);
+
+    /// <summary>
+    /// <see cref="MoveAll(string, string, out int)"/>, then again every 20 ms for up to <paramref name="patience"/> (default
+    /// 2 s) while messages are held back by a same-id file in <paramref name="to"/> (the outbox copy of a message being
+    /// parked, removed a moment later). What is still held back after that stays in <paramref name="from"/> and is logged.
+    /// </summary>
+    public async ValueTask<int> MoveAllAsync(string from, string to, CancellationToken ct, TimeSpan? patience = null)
+    {
+        int moved = MoveAll(from, to, out int busy);
+        var until = DateTime.UtcNow + (patience ?? TimeSpan.FromSeconds(2));
+        while (busy > 0 && DateTime.UtcNow < until)
+        {
+            await Task.Delay(20, ct).ConfigureAwait(false);
+            moved += MoveAll(from, to, out busy);
+        }
+        if (busy > 0)
+            Log.Warning("queue", "messages left in place: a message of the same id is in the target queue", $"from={from} to={to} count={busy}");
+        return moved;
     }
 
     /// <summary>Queue and message names become file names: letters, digits, '-', '_', '.', not starting with '.'.</summary>

@@ -60,7 +60,7 @@ internal sealed class DeliveryHarness : IAsyncDisposable
             Sign = new DkimStage().Sign,
             Results = router,
             Retry = retry ?? RetryPolicy.Default,
-            ResumeParked = _ => ValueTask.FromResult(queue.MoveAll(delivery.ParkingQueue, QueueNames.Outbox)),
+            ResumeParked = token => queue.MoveAllAsync(delivery.ParkingQueue, QueueNames.Outbox, token),
             Counters = harness.Counters,
             ClientTemplate = template,
         });

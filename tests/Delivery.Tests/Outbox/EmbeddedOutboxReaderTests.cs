@@ -144,6 +144,40 @@ public sealed class EmbeddedOutboxReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_resume_while_a_parked_message_is_still_leaving_the_outbox_does_not_lose_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var queue = EmbeddedQueue.Open(_dir);
+        await using var reader = new EmbeddedOutboxReader(queue, time: _time);
+        await queue.PublishAsync(QueueNames.Outbox, "m1", Json("b@example.org"), Mime, ct);
+        var lease = await reader.TakeAsync(ct);
+
+        // The engine parks it: the parked copy first, the outbox file is removed after. A resume comes in between.
+        await queue.PublishAsync("paused", "m1", Json("b@example.org"), Mime, ct);
+        var resume = queue.MoveAllAsync("paused", QueueNames.Outbox, ct).AsTask();
+        await Task.Delay(100, ct);
+        await lease.CompleteAsync();
+
+        Assert.Equal(1, await resume);
+        Assert.Equal(0, queue.Count("paused"));
+        var again = await reader.TakeAsync(ct);
+        Assert.Equal("m1", again.Message.Id);
+    }
+
+    [Fact]
+    public async Task A_message_whose_id_stays_in_the_target_queue_is_left_parked_not_overwritten()
+    {
+        var queue = EmbeddedQueue.Open(_dir);
+        await queue.PublishAsync(QueueNames.Outbox, "m2", Json("old@example.org"), Mime, default);
+        await queue.PublishAsync("paused", "m2", Json("parked@example.org"), Mime, default);
+
+        Assert.Equal(0, queue.MoveAll("paused", QueueNames.Outbox, out int busy));
+        Assert.Equal(1, busy);
+        Assert.Equal(1, queue.Count("paused"));
+        Assert.Contains("old@example.org", File.ReadAllText(queue.PathOf(QueueNames.Outbox, "m2")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Publishing_refuses_names_that_would_leave_the_queue_directory()
     {
         var queue = EmbeddedQueue.Open(_dir);
