@@ -101,4 +101,36 @@ internal static class ApiIo
 
     /// <summary>Maps a refusal by the data (duplicate, IP in another pool) to 409.</summary>
     public static void Conflict(HttpResponse response, SettingsConflictException ex) => Error(response, 409, ex.Message);
+
+    /// <summary>
+    /// Parses a request body that must be one JSON object (nesting bounded by <paramref name="maxDepth"/>); on failure
+    /// <paramref name="error"/> is the 400 text the settings routes answer with. The caller disposes <paramref name="document"/>.
+    /// </summary>
+    public static bool TryParseObject(ReadOnlySpan<byte> json, int maxDepth, out JsonDocument document, out string error)
+    {
+        document = null!;
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = maxDepth });
+            if (!JsonDocument.TryParseValue(ref reader, out var parsed))
+            {
+                error = "malformed JSON";
+                return false;
+            }
+            if (parsed.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                parsed.Dispose();
+                error = "the body must be a JSON object";
+                return false;
+            }
+            document = parsed;
+            error = "";
+            return true;
+        }
+        catch (JsonException)
+        {
+            error = "malformed JSON";
+            return false;
+        }
+    }
 }

@@ -33,29 +33,11 @@ internal sealed record DkimRequest
     {
         request = null!;
         error = "";
-        JsonDocument doc;
-        try
-        {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 4 });
-            if (!JsonDocument.TryParseValue(ref reader, out doc!))
-            {
-                error = "malformed JSON";
-                return false;
-            }
-        }
-        catch (JsonException)
-        {
-            error = "malformed JSON";
+        if (!ApiIo.TryParseObject(json, maxDepth: 4, out var doc, out error))
             return false;
-        }
         using (doc)
         {
             var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                error = "the body must be a JSON object";
-                return false;
-            }
             if (!TryString(root, "domain", out var domain, out error) || !TryString(root, "selector", out var selector, out error)) return false;
             domain = domain?.Trim().TrimEnd('.').ToLowerInvariant();
             selector = selector?.Trim().ToLowerInvariant();

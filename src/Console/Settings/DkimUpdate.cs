@@ -58,29 +58,11 @@ internal static class DkimUpdate
     public static bool TryApply(ReadOnlySpan<byte> json, DkimKey key, out DkimKey changed, out string error)
     {
         changed = key;
-        JsonDocument doc;
-        try
-        {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 4 });
-            if (!JsonDocument.TryParseValue(ref reader, out doc!))
-            {
-                error = "malformed JSON";
-                return false;
-            }
-        }
-        catch (JsonException)
-        {
-            error = "malformed JSON";
+        if (!ApiIo.TryParseObject(json, maxDepth: 4, out var doc, out error))
             return false;
-        }
         using (doc)
         {
             var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                error = "the body must be a JSON object";
-                return false;
-            }
             if (!Unchanged(root, "domain", key.Domain, out error) || !Unchanged(root, "selector", key.Selector, out error)) return false;
             foreach (var fixedField in (ReadOnlySpan<string>)["privateKey", "generate", "algorithm"])
             {

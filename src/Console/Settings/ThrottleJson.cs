@@ -69,29 +69,11 @@ internal static class ThrottleJson
     {
         throttle = null!;
         error = "";
-        JsonDocument doc;
-        try
-        {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 8 });
-            if (!JsonDocument.TryParseValue(ref reader, out doc!))
-            {
-                error = "malformed JSON";
-                return false;
-            }
-        }
-        catch (JsonException)
-        {
-            error = "malformed JSON";
+        if (!ApiIo.TryParseObject(json, maxDepth: 8, out var doc, out error))
             return false;
-        }
         using (doc)
         {
             var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                error = "the body must be a JSON object";
-                return false;
-            }
             if (!root.TryGetProperty("name"u8, out var nameEl) || nameEl.ValueKind != JsonValueKind.String || nameEl.GetString()!.Trim() is not { Length: > 0 and <= 255 } name)
             {
                 error = "name is required (1 to 255 characters)";
