@@ -9,10 +9,13 @@ namespace MailerQ.Www.Smtp.Queue;
 /// <c>&lt;data-directory&gt;/queue/&lt;queue&gt;/</c>, with MailerQ's queue names.
 /// </summary>
 /// <remarks>
-/// Commit protocol: write MIME + meta + trailer to <c>tmp/</c>, fsync the file, rename it into the queue,
-/// fsync the queue directory; only then does <see cref="CommitAsync"/> return (and the session send 250).
-/// A crash at any point leaves the message either complete in its queue or only under <c>tmp/</c>, which
-/// <see cref="Open"/> empties (the client got no 250 for those and will retry). Nothing about the queue's
+/// Commit protocol for mail received over SMTP (<see cref="CommitAsync"/>): a message of up to
+/// <see cref="EmbeddedDraft.MemoryLimit"/> goes through the <see cref="SpoolJournal"/> (its file appears in the queue,
+/// and one fdatasync of the journal per batch of sessions makes it durable); a larger one is written to <c>tmp/</c>
+/// as it arrives, fsync'd, renamed into the queue, and the queue directory fsync'd. Either way
+/// <see cref="CommitAsync"/> returns (and the session sends 250) only once the message is durable. A crash leaves a
+/// message complete in its queue, or in the journal (which <see cref="Open"/> replays), or only under <c>tmp/</c>,
+/// which <see cref="Open"/> empties (the client got no 250 for those and will retry). Nothing about the queue's
 /// contents is held in memory: counts and listings enumerate the directory lazily.
 /// </remarks>
 internal sealed class EmbeddedQueue : IMessageQueue, MailerQ.Www.Smtp.Delivery.IQueuePublisher
@@ -23,6 +26,14 @@ internal sealed class EmbeddedQueue : IMessageQueue, MailerQ.Www.Smtp.Delivery.I
         TempDirectory = Path.Combine(root, "tmp");
         InboxQueue = inboxQueue;
     }
+
+    private SpoolJournal _journal = null!;
+
+    /// <summary>Where the spool journal's segments are: <c>queue/journal/</c>.</summary>
+    public string JournalDirectory => Path.Combine(Root, "journal");
+
+    /// <summary>Messages the journal has made durable whose segment is not retired yet (tests, diagnostics).</summary>
+    internal int UnretiredMessages => _journal.UnretiredMessages;
 
     public string Root { get; }
     public string TempDirectory { get; }
@@ -52,6 +63,7 @@ internal sealed class EmbeddedQueue : IMessageQueue, MailerQ.Www.Smtp.Delivery.I
             DurableFiles.SyncDirectory(queue.TempDirectory);
             Log.Info("queue", "recovery dropped unfinished messages", $"count={dropped}");
         }
+        queue._journal = SpoolJournal.Open(queue.JournalDirectory, queue.TempDirectory, queue.QueueDirectory);
         return queue;
     }
 
@@ -65,8 +77,17 @@ internal sealed class EmbeddedQueue : IMessageQueue, MailerQ.Www.Smtp.Delivery.I
     {
         var embedded = (EmbeddedDraft)draft;
         byte[] meta = InboundJson.WriteMeta(message);
-        // fsync blocks the thread for milliseconds; keep it off the I/O completion path.
-        await Task.Run(() => embedded.Commit(meta, PathOf(InboxQueue, embedded.Id), QueueDirectory(InboxQueue)), ct).ConfigureAwait(false);
+        string path = PathOf(InboxQueue, embedded.Id);
+        if (embedded.TryGetBuffered(out var mime))
+        {
+            await _journal.AppendPutAsync(InboxQueue, embedded.Id, mime, meta, Path.Combine(TempDirectory, embedded.Id + ".tmp"), path).ConfigureAwait(false);
+            embedded.MarkCommitted(path);
+        }
+        else
+        {
+            // fsync blocks the thread for milliseconds; keep it off the I/O completion path.
+            await Task.Run(() => embedded.Commit(meta, path, QueueDirectory(InboxQueue)), ct).ConfigureAwait(false);
+        }
         Committed?.Invoke(InboxQueue, embedded.Id);
     }
 
@@ -109,8 +130,11 @@ internal sealed class EmbeddedQueue : IMessageQueue, MailerQ.Www.Smtp.Delivery.I
     /// deleted the parked copy. Now such a message is counted in <paramref name="busy"/> and stays where it is
     /// (<see cref="MoveAllAsync"/> tries it again once the outbox file is gone).
     /// </remarks>
-    public int MoveAll(string from, string to, out int busy)
+    public int MoveAll(string from, string to, out int busy) => MoveAll(from, to, out busy, out _);
+
+    private int MoveAll(string from, string to, out int busy, out Task journaled)
     {
+        journaled = Task.CompletedTask;
         busy = 0;
         string source = QueueDirectory(from);
         if (!Directory.Exists(source))
@@ -139,6 +163,8 @@ internal sealed class EmbeddedQueue : IMessageQueue, MailerQ.Www.Smtp.Delivery.I
         {
             DurableFiles.SyncDirectory(target);
             DurableFiles.SyncDirectory(source);
+            // A message still described only by the journal must not be replayed into the queue it left.
+            journaled = Task.WhenAll(moved.Select(id => _journal.AppendRemoveAsync(from, id)));
             foreach (var id in moved)
                 Committed?.Invoke(to, id);
         }
@@ -146,7 +172,12 @@ internal sealed class EmbeddedQueue : IMessageQueue, MailerQ.Www.Smtp.Delivery.I
     }
 
     /// <inheritdoc cref="MoveAll(string, string, out int)"/>
-    public int MoveAll(string from, string to) => MoveAll(from, to, out _);
+    public int MoveAll(string from, string to)
+    {
+        int moved = MoveAll(from, to, out _, out var journaled);
+        journaled.GetAwaiter().GetResult();
+        return moved;
+    }
 
     /// <summary>
     /// <see cref="MoveAll(string, string, out int)"/>, then again every 20 ms for up to <paramref name="patience"/> (default
@@ -155,12 +186,14 @@ internal sealed class EmbeddedQueue : IMessageQueue, MailerQ.Www.Smtp.Delivery.I
     /// </summary>
     public async ValueTask<int> MoveAllAsync(string from, string to, CancellationToken ct, TimeSpan? patience = null)
     {
-        int moved = MoveAll(from, to, out int busy);
+        int moved = MoveAll(from, to, out int busy, out var journaled);
+        await journaled.ConfigureAwait(false);
         var until = DateTime.UtcNow + (patience ?? TimeSpan.FromSeconds(2));
         while (busy > 0 && DateTime.UtcNow < until)
         {
             await Task.Delay(20, ct).ConfigureAwait(false);
-            moved += MoveAll(from, to, out busy);
+            moved += MoveAll(from, to, out busy, out journaled);
+            await journaled.ConfigureAwait(false);
         }
         if (busy > 0)
             Log.Warning("queue", "messages left in place: a message of the same id is in the target queue", $"from={from} to={to} count={busy}");
@@ -218,6 +251,7 @@ internal sealed class EmbeddedQueue : IMessageQueue, MailerQ.Www.Smtp.Delivery.I
             return false;
         File.Delete(path);
         DurableFiles.SyncDirectory(QueueDirectory(queue));
+        _journal.AppendRemoveAsync(queue, id).GetAwaiter().GetResult();
         return true;
     }
 
@@ -233,7 +267,10 @@ internal sealed class EmbeddedQueue : IMessageQueue, MailerQ.Www.Smtp.Delivery.I
             return false;
         File.Delete(path);
         string directory = QueueDirectory(queue);
-        await _removals.GetOrAdd(directory, static d => new DirectorySyncGroup(d)).SyncAsync().ConfigureAwait(false);
+        var removed = _removals.GetOrAdd(directory, static d => new DirectorySyncGroup(d)).SyncAsync();
+        // Until its journal segment is retired, the journal would bring the message back after a crash.
+        await _journal.AppendRemoveAsync(queue, id).ConfigureAwait(false);
+        await removed.ConfigureAwait(false);
         return true;
     }
 }
