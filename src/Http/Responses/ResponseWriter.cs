@@ -15,8 +15,9 @@ internal static class ResponseWriter
     public static bool BodyAllowed(int status) => status >= 200 && status != 204 && status != 304;
 
     /// <summary>Writes the status line, Date, Content-Type, Content-Length, Connection, the handler's
-    /// headers and, unless the request was HEAD or the body is a file, the buffered body.</summary>
-    public static void Write(IBufferWriter<byte> w, HttpResponse response, HttpRequestHead request, bool keepAlive, ReadOnlySpan<byte> endpointHeaders = default)
+    /// headers and, unless the request was HEAD, the body is a file or <paramref name="writeBody"/> is false
+    /// (the caller sends a large buffered body itself, straight to the stream), the buffered body.</summary>
+    public static void Write(IBufferWriter<byte> w, HttpResponse response, HttpRequestHead request, bool keepAlive, ReadOnlySpan<byte> endpointHeaders = default, bool writeBody = true)
     {
         int status = response.StatusCode;
         var line = ReasonPhrases.StatusLine(status);
@@ -51,7 +52,7 @@ internal static class ResponseWriter
         w.Write(endpointHeaders);
         w.Write(response.HeaderBytes);
         w.Write("\r\n"u8);
-        if (bodyAllowed && request.Method != HttpMethod.Head && response.FilePath is null)
+        if (writeBody && bodyAllowed && request.Method != HttpMethod.Head && response.FilePath is null)
             w.Write(response.BodyMemory.Span);
     }
 

@@ -15,12 +15,13 @@ internal sealed class StaticFileLimits
         init => field = value is >= 16 and <= 65536 ? value : throw new ArgumentOutOfRangeException(nameof(MaxPathBytes), value, "16..65536");
     } = 4096;
 
-    /// <summary>Files up to this size are kept in memory (64 KiB covers every console asset; larger ones are streamed).</summary>
+    /// <summary>Files up to this size are kept in memory and sent without reading the disk (1 MiB: every console
+    /// asset and typical page images, 32 of them fit the <see cref="MaxCachedBytes"/> budget; larger ones are streamed).</summary>
     public int MaxInMemoryFileBytes
     {
         get;
         init => field = value is >= 0 and <= 16 * 1024 * 1024 ? value : throw new ArgumentOutOfRangeException(nameof(MaxInMemoryFileBytes), value, "0..16 MiB");
-    } = 64 * 1024;
+    } = 1024 * 1024;
 
     /// <summary>Most entries the cache holds; paths beyond it are served uncached and streamed.</summary>
     public int MaxEntries

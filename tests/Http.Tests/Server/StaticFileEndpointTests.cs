@@ -10,7 +10,8 @@ public sealed class StaticFileEndpointTests : IDisposable
     private const string Canary = "CANARY-6f1d2c-never-served";
     private readonly string _base = Directory.CreateTempSubdirectory("mq-static-").FullName;
     private readonly string _root;
-    private readonly byte[] _large = RandomNumberGenerator.GetBytes(300 * 1024);
+    private readonly byte[] _large = RandomNumberGenerator.GetBytes(2 * 1024 * 1024); // over the 1 MiB in-memory limit: streamed
+    private readonly byte[] _cachedLarge = RandomNumberGenerator.GetBytes(300 * 1024); // in memory, sent past the pipe
 
     public StaticFileEndpointTests()
     {
@@ -22,6 +23,7 @@ public sealed class StaticFileEndpointTests : IDisposable
         File.WriteAllText(Path.Combine(_root, "style.css"), "body{}");
         File.WriteAllText(Path.Combine(_root, "sub", "index.html"), "sub index");
         File.WriteAllBytes(Path.Combine(_root, "big.bin"), _large);
+        File.WriteAllBytes(Path.Combine(_root, "mid.bin"), _cachedLarge);
         File.WriteAllText(Path.Combine(_base, "secret.txt"), Canary);
         Directory.CreateDirectory(Path.Combine(_base, "outside"));
         File.WriteAllText(Path.Combine(_base, "outside", "secret.txt"), Canary);
@@ -142,6 +144,24 @@ public sealed class StaticFileEndpointTests : IDisposable
         await client.SendAsync("HEAD /big.bin HTTP/1.1\r\nHost: x\r\n\r\nGET /style.css HTTP/1.1\r\nHost: x\r\n\r\n");
         var head = await client.ReadResponseAsync(headRequest: true);
         Assert.Equal(_large.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), head.Header("content-length"));
+        Assert.Equal("body{}", (await client.ReadResponseAsync()).BodyText);
+    }
+
+    [Fact]
+    public async Task Large_cached_file_arrives_whole_and_in_order_between_pipelined_responses()
+    {
+        await using var server = Start();
+        using var client = await server.ConnectAsync();
+        await client.SendAsync("GET /style.css HTTP/1.1\r\nHost: x\r\n\r\nGET /mid.bin HTTP/1.1\r\nHost: x\r\n\r\n" +
+            "HEAD /mid.bin HTTP/1.1\r\nHost: x\r\n\r\nGET /mid.bin HTTP/1.1\r\nHost: x\r\n\r\nGET /style.css HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.Equal("body{}", (await client.ReadResponseAsync()).BodyText);
+        var first = await client.ReadResponseAsync();
+        Assert.Equal(200, first.Status);
+        Assert.Equal(_cachedLarge, first.Body);
+        var head = await client.ReadResponseAsync(headRequest: true);
+        Assert.Equal(_cachedLarge.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), head.Header("content-length"));
+        Assert.NotNull(head.Header("etag"));
+        Assert.Equal(_cachedLarge, (await client.ReadResponseAsync()).Body);
         Assert.Equal("body{}", (await client.ReadResponseAsync()).BodyText);
     }
 

@@ -13,7 +13,7 @@ namespace MailerQ.Www.Http.Tests.StaticFiles;
 /// </remarks>
 public sealed class StaticTree : IDisposable
 {
-    public const int BigFileBytes = 100 * 1024;
+    public const int BigFileBytes = 2 * 1024 * 1024;
 
     public StaticTree()
     {
