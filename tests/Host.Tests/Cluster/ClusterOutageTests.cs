@@ -50,7 +50,8 @@ public sealed class ClusterOutageTests
         Assert.Equal("degraded", self.GetProperty("health").GetString());
         Assert.False(string.IsNullOrEmpty(self.GetProperty("databaseError").GetString()));
         // B hears of it from A's announcement.
-        await ClusterInstance.WaitForAsync(async () => (await b.ClusterAsync())[a.Id].GetProperty("database").GetString() == "down",
+        // B may not have heard of A at all yet (its first announcement can lag): wait for that too, not throw.
+        await ClusterInstance.WaitForAsync(async () => (await b.ClusterAsync()).TryGetValue(a.Id, out var seen) && seen.GetProperty("database").GetString() == "down",
             TimeSpan.FromSeconds(15), "B to see A's database down");
 
         // Writes are refused with a clear reason; reads answer from the last snapshot.
