@@ -84,6 +84,34 @@ public sealed class SpoolJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task Recovery_rewrites_queue_files_the_crash_left_empty_or_zero_filled_and_keeps_a_newer_complete_one()
+    {
+        var queue = EmbeddedQueue.Open(_data);
+        string empty = await CommitAsync(queue, "Subject: empty\r\n\r\nkeep me\r\n");
+        string zeros = await CommitAsync(queue, "Subject: zeros\r\n\r\nkeep me too\r\n");
+        string replaced = await CommitAsync(queue, "Subject: first attempt\r\n\r\nold\r\n");
+        await queue.PublishAsync("outbox", replaced, "{\"retry\":1}"u8.ToArray(), "Subject: retry\r\n\r\nnew\r\n"u8.ToArray(), CancellationToken.None);
+        string saved = Directory.CreateDirectory(Path.Combine(_data, "saved")).FullName;
+        foreach (var segment in Directory.GetFiles(queue.JournalDirectory))
+            File.Copy(segment, Path.Combine(saved, Path.GetFileName(segment)));
+        for (int i = 0; i < 100 && Directory.GetFiles(queue.JournalDirectory).Length > 0; i++)
+            await Task.Delay(50);
+
+        // What a power cut can leave of files that were renamed into place but never flushed.
+        File.WriteAllBytes(queue.PathOf("outbox", empty), []);
+        File.WriteAllBytes(queue.PathOf("outbox", zeros), new byte[new FileInfo(queue.PathOf("outbox", zeros)).Length]);
+        foreach (var segment in Directory.GetFiles(saved))
+            File.Copy(segment, Path.Combine(queue.JournalDirectory, Path.GetFileName(segment)));
+
+        var reopened = EmbeddedQueue.Open(_data);
+
+        Assert.Equal("Subject: empty\r\n\r\nkeep me\r\n", Encoding.ASCII.GetString(reopened.Read("outbox", empty)!.Value.Mime));
+        Assert.Equal("Subject: zeros\r\n\r\nkeep me too\r\n", Encoding.ASCII.GetString(reopened.Read("outbox", zeros)!.Value.Mime));
+        Assert.Equal("Subject: retry\r\n\r\nnew\r\n", Encoding.ASCII.GetString(QueueFile.ReadRaw(reopened.PathOf("outbox", replaced))!.Value.Mime));
+        Assert.Empty(Directory.GetFiles(reopened.TempDirectory));
+    }
+
+    [Fact]
     public async Task A_message_larger_than_the_memory_limit_takes_the_file_path()
     {
         var queue = EmbeddedQueue.Open(_data);
