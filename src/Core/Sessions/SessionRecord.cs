@@ -17,6 +17,11 @@ public sealed class SessionRecord
     private int _bytes;
     private bool _truncated;
 
+    // The store this record counts in and what it has counted there (under _gate), so that the store keeps its
+    // byte total as a running sum instead of walking all its records on every new session.
+    private RecentSessions? _store;
+    private int _counted;
+
     /// <summary>
     /// A session numbered <paramref name="id"/> (unique within the store, shown in the URL),
     /// <paramref name="direction"/> <c>in</c> or <c>out</c>, bounded by <paramref name="maxLines"/> and <paramref name="maxBytes"/>
@@ -97,7 +102,7 @@ public sealed class SessionRecord
             if (_recipients.Count < 1000)
             {
                 _recipients.Add(rcpt);
-                _bytes += rcpt.Length * 2;
+                Grow(rcpt.Length * 2);
             }
         }
     }
@@ -126,7 +131,38 @@ public sealed class SessionRecord
                 return;
             }
             _transcript.Add(new TranscriptLine(Environment.TickCount64 - _startTicks, dir, line));
-            _bytes += line.Length * 2 + 32;
+            Grow(line.Length * 2 + 32);
+        }
+    }
+
+    /// <summary>Starts counting this record's bytes in <paramref name="store"/>'s total; returns what it counts now.</summary>
+    internal int AttachTo(RecentSessions store)
+    {
+        lock (_gate)
+        {
+            _store = store;
+            _counted = _bytes + 256;
+            return _counted;
+        }
+    }
+
+    /// <summary>Stops counting in the store; returns what was counted there.</summary>
+    internal int Detach()
+    {
+        lock (_gate)
+        {
+            _store = null;
+            return _counted;
+        }
+    }
+
+    private void Grow(int delta)
+    {
+        _bytes += delta;
+        if (_store is not null)
+        {
+            _counted += delta;
+            _store.Grew(delta);
         }
     }
 }
