@@ -68,6 +68,32 @@ public sealed class ProgramTests
     }
 
     [Fact]
+    public async Task A_second_instance_on_the_same_data_directory_exits_2_and_the_first_keeps_serving_until_it_dies()
+    {
+        using var dir = new TempDir();
+        int first = MailerQProcess.FreePort(), second = MailerQProcess.FreePort();
+        await using var p = MailerQProcess.Start(["--config-file", Config(dir, first)]);
+        await p.WaitForPortAsync(first);
+        string other = dir.Write("other.txt", $"www-port: {second}\nwww-ip: 127.0.0.1\nwww-dir: {Path.Combine(RepoRoot.Path, "www")}\ndata-directory: {dir.Path}\nsmtp-port: 0\n");
+
+        var (code, _, stderr) = await MailerQProcess.RunAsync(["--config-file", other]);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{other}:4: data-directory: in use by another mailerq process", stderr);
+        // The owner's pid, for the operator's `cat` (.NET's own readers take a shared flock, which the lock refuses).
+        using (var cat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("cat", Path.Combine(dir.Path, "mailerq.lock")) { RedirectStandardOutput = true })!)
+            Assert.Equal(p.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), (await cat.StandardOutput.ReadToEndAsync()).Trim());
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{first}") };
+        Assert.Equal("ok", await http.GetStringAsync("/healthz"));
+
+        // A crash leaves no stale lock: the kernel drops it with the process.
+        p.Signal(9);
+        await p.WaitForExitAsync();
+        await using var next = MailerQProcess.Start(["--config-file", other]);
+        await next.WaitForPortAsync(second);
+    }
+
+    [Fact]
     public async Task Serves_healthz_and_the_console_page_then_stops_on_SIGTERM_with_exit_0()
     {
         using var dir = new TempDir();

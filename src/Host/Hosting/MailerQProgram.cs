@@ -66,6 +66,19 @@ internal static class MailerQProgram
         ConsoleIdentity? clusterIdentity = clusterOptions is null || command.CheckConfig ? null : ConsoleIdentity.From(www);
         string? instanceId = clusterIdentity is null ? null : ClusterState.InstanceIdFor(config.Get("server-id"), clusterIdentity);
         SettingsCache? settings = null;
+        // Before the settings database and the queue touch the data directory (the queue's recovery rewrites it).
+        DataDirectoryLock? dataLock = null;
+        if (!command.CheckConfig)
+        {
+            dataLock = DataDirectoryLock.TryAcquire(general.DataDirectory, out string? lockError);
+            if (dataLock is null)
+            {
+                diagnostics.Error(config.OriginOf("data-directory") ?? ConfigOrigin.Default, "data-directory", lockError!);
+                chain?.Dispose();
+                return Report(diagnostics);
+            }
+        }
+        using var dataLockLifetime = dataLock;
         if (!command.CheckConfig)
         {
             var startup = new DatabaseStartup(Validate: config.GetBool("database-validate", true), Repair: command.RepairDatabase, Purge: command.PurgeDatabase);
