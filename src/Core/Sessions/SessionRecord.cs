@@ -17,10 +17,12 @@ public sealed class SessionRecord
     private int _bytes;
     private bool _truncated;
 
-    // The store this record counts in and what it has counted there (under _gate), so that the store keeps its
-    // byte total as a running sum instead of walking all its records on every new session.
+    // The store this record counts in (under _gate), so that the store keeps its byte total as a running sum
+    // instead of walking all its records on every new session. What it counts there is always Bytes.
     private RecentSessions? _store;
-    private int _counted;
+
+    /// <summary>Bytes counted for a record besides its transcript and recipients (fields, list headers).</summary>
+    private const int Overhead = 256;
 
     /// <summary>
     /// A session numbered <paramref name="id"/> (unique within the store, shown in the URL),
@@ -75,7 +77,7 @@ public sealed class SessionRecord
     public string? Cipher { get; set; }
 
     /// <summary>Approximate bytes this record holds, for the store's byte bound.</summary>
-    public int Bytes { get { lock (_gate) return _bytes + 256; } }
+    public int Bytes { get { lock (_gate) return _bytes + Overhead; } }
 
     /// <summary>The envelope recipients of the current or last transaction (a copy).</summary>
     public string[] Recipients { get { lock (_gate) return [.. _recipients]; } }
@@ -141,8 +143,7 @@ public sealed class SessionRecord
         lock (_gate)
         {
             _store = store;
-            _counted = _bytes + 256;
-            return _counted;
+            return _bytes + Overhead;
         }
     }
 
@@ -152,17 +153,13 @@ public sealed class SessionRecord
         lock (_gate)
         {
             _store = null;
-            return _counted;
+            return _bytes + Overhead;
         }
     }
 
     private void Grow(int delta)
     {
         _bytes += delta;
-        if (_store is not null)
-        {
-            _counted += delta;
-            _store.Grew(delta);
-        }
+        _store?.Grew(delta);
     }
 }

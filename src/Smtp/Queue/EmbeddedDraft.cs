@@ -123,7 +123,7 @@ internal sealed class EmbeddedDraft : IMessageDraft
         Release();
     }
 
-    /// <summary>Where the spool file is while the message arrives (once it is larger than <see cref="MemoryLimit"/>).</summary>
+    /// <summary>The message's name under <c>tmp/</c>: its spool file once it is larger than <see cref="MemoryLimit"/>, else where the spool journal writes its queue file before the rename.</summary>
     internal string TempPath => _tempPath;
 
     private void Release()

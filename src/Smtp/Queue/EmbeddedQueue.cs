@@ -80,7 +80,7 @@ internal sealed class EmbeddedQueue : IMessageQueue, MailerQ.Www.Smtp.Delivery.I
         string path = PathOf(InboxQueue, embedded.Id);
         if (embedded.TryGetBuffered(out var mime))
         {
-            await _journal.AppendPutAsync(InboxQueue, embedded.Id, mime, meta, Path.Combine(TempDirectory, embedded.Id + ".tmp"), path).ConfigureAwait(false);
+            await _journal.AppendPutAsync(InboxQueue, embedded.Id, mime, meta, embedded.TempPath, path).ConfigureAwait(false);
             embedded.MarkCommitted(path);
         }
         else

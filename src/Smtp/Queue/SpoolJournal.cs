@@ -198,7 +198,7 @@ internal sealed class SpoolJournal
                 segment = _current ??= OpenSegment();
                 RandomAccess.Write(segment.Handle, records, segment.Length);
                 segment.Length += bytes;
-                FileSync.DataSync(segment.Handle, segment.Path);
+                DurableFiles.SyncData(segment.Handle, segment.Path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -310,7 +310,7 @@ internal sealed class SpoolJournal
             try
             {
                 // One flush for every queue file the segment made visible (and whatever else is dirty on that disk).
-                FileSync.SyncFileSystem(_directory);
+                DurableFiles.SyncFileSystem(_directory);
                 File.Delete(segment.Path);
                 DurableFiles.SyncDirectory(_directory);
             }
@@ -393,7 +393,7 @@ internal sealed class SpoolJournal
         {
             // What the segments describe is durable now (the files were there, or were just written with fsync);
             // files made visible but not fsync'd before the crash are flushed here before their segment goes.
-            FileSync.SyncFileSystem(directory);
+            DurableFiles.SyncFileSystem(directory);
             foreach (var path in segments)
                 File.Delete(path);
             DurableFiles.SyncDirectory(directory);
