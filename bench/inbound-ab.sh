@@ -31,7 +31,7 @@ CONF
 env "$@" "$MAILERQ" --config-file "$data/config.txt" 2> "$data/mailerq.log" & pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
-source_args=(-s 10 -l 1024 -f sender@source.example -t rcpt@sink.example "127.0.0.1:$port")
+source_args=(-s ${SESSIONS:-10} -l 1024 -f sender@source.example -t rcpt@sink.example "127.0.0.1:$port")
 /usr/sbin/smtp-source -m 1000 "${source_args[@]}"
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 hz=$(getconf CLK_TCK)

@@ -106,6 +106,9 @@ internal sealed class SmtpServer : IAsyncDisposable
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             socket.Bind(endPoint);
             socket.Listen(Options.Backlog);
+            // Accepting inline saves the pool handoff per connection (smtp-source opens one per message).
+            if (Options.InlineCompletions)
+                InlineCompletions.TrySet(socket, true);
             return socket;
         }
         catch
@@ -145,6 +148,8 @@ internal sealed class SmtpServer : IAsyncDisposable
             }
 
             socket.NoDelay = true;
+            // Plain-text sessions run on the epoll thread from the start (InlineCompletions says when they leave it).
+            bool inline = Options.InlineCompletions && !endpoint.ImplicitTls && InlineCompletions.TrySet(socket, true);
             Options.Counters.Connection();
             if (!Limiter.TryAcquire())
             {
@@ -154,10 +159,13 @@ internal sealed class SmtpServer : IAsyncDisposable
                 continue;
             }
 
-            var session = new SmtpSession(this, socket, endpoint, SessionIds.Next());
+            var session = new SmtpSession(this, socket, endpoint, SessionIds.Next(), inline);
             _sessions[session.Id] = session;
             if (_stopping.IsCancellationRequested) session.BeginShutdown();
-            ThreadPool.UnsafeQueueUserWorkItem(session, preferLocal: false);
+            if (inline)
+                _ = session.ExecuteAsync(); // sends the greeting and returns at its first read
+            else
+                ThreadPool.UnsafeQueueUserWorkItem(session, preferLocal: false);
         }
     }
 

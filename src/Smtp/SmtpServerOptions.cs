@@ -73,6 +73,9 @@ internal sealed class SmtpServerOptions
 
     public int Backlog { get; set; } = 512;
 
+    /// <summary>Plain-text sessions run their socket completions on the epoll thread (<see cref="Smtp.InlineCompletions"/>); off: every completion goes through the thread pool.</summary>
+    public bool InlineCompletions { get; set; } = true;
+
     public TimeProvider Time { get; set; } = TimeProvider.System;
 
     /// <summary>

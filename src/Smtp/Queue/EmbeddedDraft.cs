@@ -32,6 +32,9 @@ internal sealed class EmbeddedDraft : IMessageDraft
     /// <summary>Where the committed file is (for the console's message store).</summary>
     public string? CommittedPath { get; private set; }
 
+    /// <summary>The committed file's size in bytes: MIME, meta and trailer (the message store counts it without a stat).</summary>
+    public long CommittedLength { get; private set; }
+
     /// <summary>The whole message while it is held in memory; false once it was spooled to a file.</summary>
     internal bool TryGetBuffered(out ReadOnlySpan<byte> mime)
     {
@@ -111,15 +114,16 @@ internal sealed class EmbeddedDraft : IMessageDraft
         File.Move(_tempPath, finalPath, overwrite: replace);
         if (queueDirectory is not null)
             DurableFiles.SyncDirectory(queueDirectory);
-        MarkCommitted(finalPath);
+        MarkCommitted(finalPath, Length + meta.Length + QueueFile.TrailerSize);
     }
 
     /// <summary>The spool journal wrote the queue file from the buffer (<see cref="SpoolJournal"/>).</summary>
-    internal void MarkCommitted(string finalPath)
+    internal void MarkCommitted(string finalPath, long length)
     {
         _committed = true;
         _disposed = true;
         CommittedPath = finalPath;
+        CommittedLength = length;
         Release();
     }
 

@@ -73,15 +73,16 @@ internal sealed class EmbeddedQueue : IMessageQueue, MailerQ.Www.Smtp.Delivery.I
 
     public IMessageDraft BeginMessage() => new EmbeddedDraft(TempDirectory, MessageIds.New());
 
-    public async ValueTask CommitAsync(IMessageDraft draft, InboundMessage message, CancellationToken ct)
+    public async ValueTask CommitAsync(IMessageDraft draft, InboundMessage message, CancellationToken ct, bool resumeOnCommitter = false)
     {
         var embedded = (EmbeddedDraft)draft;
         byte[] meta = InboundJson.WriteMeta(message);
         string path = PathOf(InboxQueue, embedded.Id);
         if (embedded.TryGetBuffered(out var mime))
         {
-            await _journal.AppendPutAsync(InboxQueue, embedded.Id, mime, meta, embedded.TempPath, path).ConfigureAwait(false);
-            embedded.MarkCommitted(path);
+            long length = mime.Length + meta.Length + QueueFile.TrailerSize;
+            await _journal.AppendPutAsync(InboxQueue, embedded.Id, mime, meta, embedded.TempPath, path, resumeOnCommitter).ConfigureAwait(false);
+            embedded.MarkCommitted(path, length);
         }
         else
         {

@@ -40,7 +40,7 @@ internal sealed class RabbitMqQueue : IMessageQueue, IAsyncDisposable
 
     public IMessageDraft BeginMessage() => new EmbeddedDraft(_spool, MessageIds.New());
 
-    public async ValueTask CommitAsync(IMessageDraft draft, InboundMessage message, CancellationToken ct)
+    public async ValueTask CommitAsync(IMessageDraft draft, InboundMessage message, CancellationToken ct, bool resumeOnCommitter = false)
     {
         byte[] mime = ((EmbeddedDraft)draft).ReadAll();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -19,7 +19,7 @@ namespace MailerQ.Www.Smtp.Queue;
 /// once. For each message it writes the queue file into <c>tmp/</c> and renames it into its queue without an fsync
 /// (so the rest of the queue sees the usual one file per message at once), then appends the batch's records to the
 /// current segment with one gathered write and fdatasyncs it; only then do the callers' tasks complete (and the
-/// sessions send 250). A segment is sealed after <see cref="SealAfter"/> or <see cref="SegmentLimit"/> bytes; a
+/// sessions send 250, from this thread: see <see cref="Entry.Done"/>). A segment is sealed after <see cref="SealAfter"/> or <see cref="SegmentLimit"/> bytes; a
 /// second thread retires sealed segments in order: one syncfs(2) makes all the files they describe durable, then the
 /// segment is deleted (and the deletion fsync'd).</para>
 /// <para>Until its segment is retired a message lives durably only in the journal, so removing or moving its file
@@ -78,10 +78,11 @@ internal sealed class SpoolJournal
     /// Puts <paramref name="mime"/> with <paramref name="meta"/> into <paramref name="queue"/> as the file
     /// <paramref name="finalPath"/>; the task completes once the message is durable (faults if it could not be).
     /// </summary>
-    public Task AppendPutAsync(string queue, string id, ReadOnlySpan<byte> mime, ReadOnlySpan<byte> meta, string tempPath, string finalPath)
+    /// <param name="resumeOnWriter">The awaiter continues on the writer thread (see <see cref="Entry.Done"/>).</param>
+    public Task AppendPutAsync(string queue, string id, ReadOnlySpan<byte> mime, ReadOnlySpan<byte> meta, string tempPath, string finalPath, bool resumeOnWriter = false)
     {
         var record = JournalRecord.RentPut(queue, id, mime, meta, out int length, out int bodyOffset);
-        var entry = new Entry(queue, id, record, length)
+        var entry = new Entry(queue, id, record, length, resumeOnWriter)
         {
             Body = new Range(bodyOffset, length - JournalRecord.CrcSize),
             TempPath = tempPath,
@@ -102,7 +103,7 @@ internal sealed class SpoolJournal
                 return Task.CompletedTask;
         }
         var record = JournalRecord.RentRemove(queue, id, out int length);
-        return Enqueue(new Entry(queue, id, record, length));
+        return Enqueue(new Entry(queue, id, record, length, resumeOnWriter: false));
     }
 
     /// <summary>Sealed and current segments not yet retired (for tests and the console's diagnostics).</summary>
@@ -247,9 +248,8 @@ internal sealed class SpoolJournal
     {
         try
         {
-            using (var file = File.OpenHandle(entry.TempPath!, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-                RandomAccess.Write(file, entry.Record.AsSpan(entry.Body), 0);
-            File.Move(entry.TempPath!, entry.FinalPath!, overwrite: false);
+            DurableFiles.WriteNew(entry.TempPath!, entry.Record.AsSpan(entry.Body));
+            DurableFiles.RenameNoReplace(entry.TempPath!, entry.FinalPath!);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -427,7 +427,7 @@ internal sealed class SpoolJournal
         }
     }
 
-    private sealed class Entry(string queue, string id, byte[] record, int length)
+    private sealed class Entry(string queue, string id, byte[] record, int length, bool resumeOnWriter)
     {
         public string Queue { get; } = queue;
         public string Id { get; } = id;
@@ -437,7 +437,14 @@ internal sealed class SpoolJournal
         public string? TempPath { get; init; }
         public string? FinalPath { get; init; }
         public Exception? Error { get; set; }
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>
+        /// Completed by the writer after the flush. An SMTP session's put (<c>resumeOnWriter</c>) continues right on
+        /// the writer thread: its 250, the message store link and the next read take microseconds, and a pool
+        /// wake-up per message was one of the largest costs left (docs/perf.md). Every other awaiter (the outbox
+        /// after a removal may go on to deliver; a caller may wait synchronously for the journal, which from the
+        /// writer thread would wait for itself) continues on the pool.
+        /// </summary>
+        public TaskCompletionSource Done { get; } = new(resumeOnWriter ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private sealed class Segment(long sequence, string path, SafeFileHandle handle)
@@ -446,6 +453,7 @@ internal sealed class SpoolJournal
         public string Path { get; } = path;
         public SafeFileHandle Handle { get; } = handle;
         public long Length { get; set; }
+
         public Stopwatch Age { get; } = Stopwatch.StartNew();
         public List<(string Queue, string Id)> Messages { get; } = [];
     }

@@ -58,8 +58,12 @@ internal sealed class SmtpSession : IThreadPoolWorkItem
     private volatile bool _stopping;
     private int _closed;
 
-    public SmtpSession(SmtpServer server, Socket socket, SmtpEndpoint endpoint, long id)
+    /// <summary>Completions run on the epoll thread (<see cref="InlineCompletions"/>); false for TLS, a spooled message, and where the runtime cannot.</summary>
+    private bool _inline;
+
+    public SmtpSession(SmtpServer server, Socket socket, SmtpEndpoint endpoint, long id, bool inline = false)
     {
+        _inline = inline;
         _server = server;
         _options = server.Options;
         _socket = socket;
@@ -166,6 +170,10 @@ internal sealed class SmtpSession : IThreadPoolWorkItem
 
             var buffer = result.Buffer;
             var action = Process(buffer, out var consumed, out bool examinedAll);
+            // A message past the in-memory limit is written to a file as it arrives: blocking I/O, so the rest of
+            // this transaction runs on the pool.
+            if (_inline && _draft is { Length: > EmbeddedDraft.MemoryLimit })
+                LeaveEventThread();
             if (action == SessionAction.StartTls)
             {
                 // RFC 3207 section 4.2 and CVE-2011-0411: plaintext pipelined after STARTTLS is discarded, never executed.
@@ -191,6 +199,8 @@ internal sealed class SmtpSession : IThreadPoolWorkItem
                     await CommitAsync().ConfigureAwait(false);
                     break;
                 case SessionAction.StartTls:
+                    // The handshake and every TLS record after it cost milliseconds of CPU: not on the epoll thread.
+                    LeaveEventThread();
                     await _output.FlushAsync().ConfigureAwait(false);
                     await _input.CompleteAsync().ConfigureAwait(false);
                     await _output.CompleteAsync().ConfigureAwait(false);
@@ -686,21 +696,22 @@ internal sealed class SmtpSession : IThreadPoolWorkItem
                 EightBitMime = _mail.Body == BodyType.EightBitMime,
                 Extracted = _options.Extract ? ExtractHeaders(draft) : [],
             };
-            await _options.Queue.CommitAsync(draft, message, CancellationToken.None).ConfigureAwait(false);
+            // Resumes on the journal writer (no pool wake-up per message): what follows only sends and reads.
+            await _options.Queue.CommitAsync(draft, message, CancellationToken.None, resumeOnCommitter: true).ConfigureAwait(false);
             if (_options.Store is not null && draft is EmbeddedDraft embedded)
             {
                 try
                 {
                     if (embedded.CommittedPath is { } path)
                     {
-                        _options.Store.Add(draft.Id, path);
+                        _options.Store.Add(draft.Id, path, embedded.CommittedLength);
                     }
                     else
                     {
                         // RabbitMQ took the message; finish the spool file in place (no fsync: the store is a convenience) and keep it.
                         string kept = embedded.TempPath + QueueFile.Extension;
                         embedded.Commit(InboundJson.WriteMeta(message), kept, queueDirectory: null);
-                        _options.Store.Add(draft.Id, kept);
+                        _options.Store.Add(draft.Id, kept, embedded.CommittedLength);
                         File.Delete(kept);
                     }
                 }
@@ -846,6 +857,9 @@ internal sealed class SmtpSession : IThreadPoolWorkItem
 
     private async Task AuthenticateAsync()
     {
+        // Backends block (PAM, crypt, LDAP binds); this continuation must not run on the epoll thread.
+        if (_inline)
+            await Task.Yield();
         string user = _authUser!;
         string password = _authPassword!;
         _authUser = _authPassword = null;
@@ -895,6 +909,16 @@ internal sealed class SmtpSession : IThreadPoolWorkItem
         _draft?.Dispose();
         _draft = null;
         _chunkTotal = 0;
+    }
+
+    /// <summary>From now on this socket's completions go through the thread pool (<see cref="InlineCompletions"/>).</summary>
+    private void LeaveEventThread()
+    {
+        if (_inline)
+        {
+            InlineCompletions.TrySet(_socket, false);
+            _inline = false;
+        }
     }
 
     private void Reply(ReadOnlySpan<byte> reply)

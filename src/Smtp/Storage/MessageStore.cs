@@ -44,13 +44,12 @@ internal sealed class MessageStore : IMessageSource
 
     public int Count { get { lock (_gate) return _entries.Count; } }
 
-    /// <summary>Keeps a committed queue file viewable under its id.</summary>
-    public void Add(string id, string queueFile)
+    /// <summary>Keeps a committed queue file of <paramref name="size"/> bytes viewable under its id.</summary>
+    public void Add(string id, string queueFile, long size)
     {
         string target = Path.Combine(Directory, id + QueueFile.Extension);
         if (!DurableFiles.TryLink(queueFile, target))
             File.Copy(queueFile, target, overwrite: true);
-        long size = new FileInfo(target).Length;
         lock (_gate)
         {
             _entries.AddLast((id, size, _time.GetUtcNow()));

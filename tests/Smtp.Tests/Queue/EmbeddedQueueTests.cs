@@ -91,7 +91,7 @@ public sealed class EmbeddedQueueTests : IDisposable
             using var draft = (EmbeddedDraft)queue.BeginMessage();
             draft.Write(Encoding.ASCII.GetBytes($"message {i}\r\n"));
             await queue.CommitAsync(draft, Message(draft.Id), CancellationToken.None);
-            store.Add(draft.Id, draft.CommittedPath!);
+            store.Add(draft.Id, draft.CommittedPath!, draft.CommittedLength);
             ids.Add(draft.Id);
         }
         Assert.Equal(2, store.Count);
