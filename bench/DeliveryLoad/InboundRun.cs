@@ -33,6 +33,7 @@ internal static class InboundRun
             var ours = new List<double>();
             var ceiling = new List<double>();
             var cpu = new List<double>();
+            var switches = new List<double>();
             bool lossless = true;
             for (int round = 0; round < o.Rounds; round++)
             {
@@ -42,8 +43,10 @@ internal static class InboundRun
                     if (oursTurn)
                     {
                         var cpuBefore = mailerq.Child.Cpu();
+                        long switchesBefore = mailerq.Child.ContextSwitches();
                         var seconds = await SourceAsync(smtpPort, o.Sessions, o.Messages, o.Size);
                         cpu.Add((mailerq.Child.Cpu() - cpuBefore).TotalMilliseconds / o.Messages);
+                        switches.Add((double)(mailerq.Child.ContextSwitches() - switchesBefore) / o.Messages);
                         expected += o.Messages;
                         long stored = Directory.EnumerateFiles(inbox).LongCount();
                         lossless &= stored == expected;
@@ -63,7 +66,7 @@ internal static class InboundRun
                 $"inbound sessions={o.Sessions} messages={o.Messages} size={o.Size} rounds={o.Rounds} ours_per_s={oursMedian:F0} sink_per_s={sinkMedian:F0} " +
                 $"ratio={oursMedian / sinkMedian:F2} ours_rounds={string.Join('/', ours.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} " +
                 $"sink_rounds={string.Join('/', ceiling.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} " +
-                $"cpu_ms_per_message={Median(cpu):F3} all_acknowledged_stored={lossless.ToString().ToLowerInvariant()} rss_peak_mb={DeliveryRun.Mb(mailerq.Child.Memory().Peak)}"));
+                $"cpu_ms_per_message={Median(cpu):F3} context_switches_per_message={Median(switches):F1} all_acknowledged_stored={lossless.ToString().ToLowerInvariant()} rss_peak_mb={DeliveryRun.Mb(mailerq.Child.Memory().Peak)}"));
             return lossless ? 0 : 1;
         }
         finally
