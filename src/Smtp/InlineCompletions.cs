@@ -12,8 +12,8 @@ namespace MailerQ.Www.Smtp;
 /// <para>Why: an SMTP exchange is eight round trips of a few dozen bytes, and with pool dispatch every one of them
 /// is an epoll wake-up, a handoff to a pool worker and that worker's wake-up — 12–14 context switches per
 /// message, the largest single cost of inbound SMTP on the 2-core test machine, where a wake-up is an IPI
-/// to the other vCPU (perf, docs/perf.md "Inbound SMTP: inline completions"). Inline, the same message costs
-/// 3–6 switches and about a fifth less CPU.</para>
+/// to the other vCPU (perf, docs/perf.md "Inbound SMTP: inline completions"). Inline (and resumed by the journal writer after its flush), a message costs
+/// 3–4 switches and a quarter less CPU.</para>
 /// <para>The price: code that runs in a completion holds up every other socket of that epoll thread, so a
 /// session runs inline only while nothing it does can block: plain text (TLS handshakes go to the pool), a
 /// message held in memory (one spooled to a file goes to the pool), and no AUTH backend call (the session

@@ -13,8 +13,8 @@ public sealed class InlineCompletionsTests
     [Fact]
     public void This_runtime_still_lets_a_socket_complete_inline()
     {
-        // If a runtime update drops the setter, sessions silently fall back to the pool and inbound SMTP loses a
-        // fifth of its throughput (docs/perf.md): this is where we find out.
+        // If a runtime update drops the setter, sessions silently fall back to the pool and inbound SMTP needs a
+        // third more CPU per message (docs/perf.md): this is where we find out.
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         Assert.True(InlineCompletions.TrySet(socket, true));
         Assert.True(InlineCompletions.TrySet(socket, false));
