@@ -40,6 +40,10 @@ public sealed class ListPagesTests
         // MTA IPs: rename gives the IP a display name shown in the list.
         await page.GotoAsync(console.BaseUrl + "/#/mta-ips/127.0.0.1");
         await page.GetByLabel("Display name").FillAsync("Loopback sender");
+        // Typed before the page's data arrived: the late first load must not wipe it (it did, and Rename then
+        // removed the name — a CI failure on 2026-11-27).
+        await Assertions.Expect(page.GetByText("Messages on hand")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Display name")).ToHaveValueAsync("Loopback sender");
         await page.GetByRole(AriaRole.Button, new() { Name = "Rename" }).ClickAsync();
         await Assertions.Expect(page.GetByText("Saved: Loopback sender")).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "MTA IPs", Exact = true }).First.ClickAsync();

@@ -47,6 +47,8 @@ function renderIp(view, ip) {
         return;
       }
       message.textContent = answer?.name ? `Saved: ${answer.name}` : 'Display name removed';
+      edited = false;
+      saved = true;
       showName(answer?.name);
     } catch {
       message.textContent = 'Cannot reach the server';
@@ -55,11 +57,14 @@ function renderIp(view, ip) {
   view.append(form);
   const subtitle = h('p', { class: 'lead' });
   form.before(subtitle);
-  let named = false;
+  // What the operator typed is never overwritten by the page's first load arriving late (it used to be, and a
+  // quick Rename then removed the name), nor by a late first load after a save.
+  let edited = false;
+  let saved = false;
+  nameInput.addEventListener('input', () => { edited = true; });
   function showName(name) {
     subtitle.textContent = name ? `${name}` : 'No display name';
-    if (!named || document.activeElement !== nameInput) nameInput.value = name ?? '';
-    named = true;
+    if (!edited) nameInput.value = name ?? '';
   }
 
   const panel = mountLivePanel(view, { filter: { mta: ip } });
@@ -82,7 +87,7 @@ function renderIp(view, ip) {
     if (!active) return;
     if (item) {
       toggle.update(pauseState(item));
-      if (first) showName(item.name);
+      if (first && !saved) showName(item.name);
       first = false;
       numbers.replaceChildren(facts([
         ['EHLO name', item.ehlo ?? 'reverse DNS'],
