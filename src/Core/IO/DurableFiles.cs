@@ -42,7 +42,7 @@ public static partial class DurableFiles
     public static void SyncData(SafeFileHandle file, string path)
     {
         if (FDataSync(file) != 0)
-            throw new IOException($"fdatasync({path}) failed: errno {Marshal.GetLastPInvokeError()}");
+            throw Failure("fdatasync", path);
     }
 
     /// <summary>Creates a hard link; false when the file system refuses (EXDEV, EPERM), so the caller can copy instead.</summary>
@@ -104,11 +104,11 @@ public static partial class DurableFiles
     {
         int fd = Open(directory, ORdOnly | ODirectory | OCloexec);
         if (fd < 0)
-            throw new IOException($"open({directory}) failed: errno {Marshal.GetLastPInvokeError()}");
+            throw Failure("open", directory);
         try
         {
             if (call(fd) != 0)
-                throw new IOException($"{name}({directory}) failed: errno {Marshal.GetLastPInvokeError()}");
+                throw Failure(name, directory);
         }
         finally
         {

@@ -114,16 +114,16 @@ internal sealed class EmbeddedDraft : IMessageDraft
         File.Move(_tempPath, finalPath, overwrite: replace);
         if (queueDirectory is not null)
             DurableFiles.SyncDirectory(queueDirectory);
-        MarkCommitted(finalPath, Length + meta.Length + QueueFile.TrailerSize);
+        MarkCommitted(finalPath, meta.Length);
     }
 
     /// <summary>The spool journal wrote the queue file from the buffer (<see cref="SpoolJournal"/>).</summary>
-    internal void MarkCommitted(string finalPath, long length)
+    internal void MarkCommitted(string finalPath, int metaLength)
     {
         _committed = true;
         _disposed = true;
         CommittedPath = finalPath;
-        CommittedLength = length;
+        CommittedLength = Length + metaLength + QueueFile.TrailerSize;
         Release();
     }
 

@@ -80,9 +80,8 @@ internal sealed class EmbeddedQueue : IMessageQueue, MailerQ.Www.Smtp.Delivery.I
         string path = PathOf(InboxQueue, embedded.Id);
         if (embedded.TryGetBuffered(out var mime))
         {
-            long length = mime.Length + meta.Length + QueueFile.TrailerSize;
             await _journal.AppendPutAsync(InboxQueue, embedded.Id, mime, meta, embedded.TempPath, path, resumeOnCommitter).ConfigureAwait(false);
-            embedded.MarkCommitted(path, length);
+            embedded.MarkCommitted(path, meta.Length);
         }
         else
         {

@@ -19,9 +19,9 @@ namespace MailerQ.Www.Smtp.Queue;
 /// once. For each message it writes the queue file into <c>tmp/</c> and renames it into its queue without an fsync
 /// (so the rest of the queue sees the usual one file per message at once), then appends the batch's records to the
 /// current segment with one gathered write and fdatasyncs it; only then do the callers' tasks complete (and the
-/// sessions send 250, from this thread: see <see cref="Entry.Done"/>). A segment is sealed after <see cref="SealAfter"/> or <see cref="SegmentLimit"/> bytes; a
-/// second thread retires sealed segments in order: one syncfs(2) makes all the files they describe durable, then the
-/// segment is deleted (and the deletion fsync'd).</para>
+/// sessions send 250, from this thread: see <see cref="Entry.Done"/>). A segment is sealed after
+/// <see cref="SealAfter"/> or <see cref="SegmentLimit"/> bytes; a second thread retires sealed segments in order: one
+/// syncfs(2) makes all the files they describe durable, then the segment is deleted (and the deletion fsync'd).</para>
 /// <para>Until its segment is retired a message lives durably only in the journal, so removing or moving its file
 /// appends a remove record (<see cref="AppendRemoveAsync"/>); otherwise recovery would bring back mail that was
 /// delivered. <see cref="Recover"/> replays, at start, every put without a later remove whose file is missing.</para>
@@ -453,7 +453,6 @@ internal sealed class SpoolJournal
         public string Path { get; } = path;
         public SafeFileHandle Handle { get; } = handle;
         public long Length { get; set; }
-
         public Stopwatch Age { get; } = Stopwatch.StartNew();
         public List<(string Queue, string Id)> Messages { get; } = [];
     }
