@@ -39,19 +39,29 @@ public sealed class SpoolJournalTests : IDisposable
         string id = await CommitAsync(queue, "Subject: j\r\n\r\nbody\r\n");
         Assert.NotNull(queue.Read("outbox", id));
         Assert.Empty(Directory.GetFiles(queue.TempDirectory));
-        Assert.NotEmpty(Directory.GetFiles(queue.JournalDirectory, "*.jnl"));
+        Assert.NotEmpty(Segments(queue));
         Assert.Equal(1, queue.UnretiredMessages);
     }
 
+    private static string[] Segments(EmbeddedQueue queue) => Directory.GetFiles(queue.JournalDirectory, "*" + SpoolJournal.Extension);
+
+    private static string[] Spares(EmbeddedQueue queue) => Directory.GetFiles(queue.JournalDirectory, "*" + SpoolJournal.SpareExtension);
+
+    private static async Task WaitRetiredAsync(EmbeddedQueue queue)
+    {
+        for (int i = 0; i < 100 && (queue.UnretiredMessages > 0 || Segments(queue).Length > 0); i++)
+            await Task.Delay(50);
+        Assert.Equal(0, queue.UnretiredMessages);
+        Assert.Empty(Segments(queue));
+    }
+
     [Fact]
-    public async Task Journal_segments_are_retired_once_idle()
+    public async Task Journal_segments_are_retired_once_idle_and_kept_as_a_spare()
     {
         var queue = EmbeddedQueue.Open(_data);
         await CommitAsync(queue, "Subject: r\r\n\r\nbody\r\n");
-        for (int i = 0; i < 100 && (queue.UnretiredMessages > 0 || Directory.GetFiles(queue.JournalDirectory).Length > 0); i++)
-            await Task.Delay(50);
-        Assert.Equal(0, queue.UnretiredMessages);
-        Assert.Empty(Directory.GetFiles(queue.JournalDirectory));
+        await WaitRetiredAsync(queue);
+        Assert.Single(Spares(queue));
     }
 
     [Fact]
@@ -63,24 +73,23 @@ public sealed class SpoolJournalTests : IDisposable
         Assert.True(await queue.RemoveAsync("outbox", removed));
         // Copy the segments before the writer retires them: what a power cut would leave on disk.
         string saved = Directory.CreateDirectory(Path.Combine(_data, "saved")).FullName;
-        foreach (var segment in Directory.GetFiles(queue.JournalDirectory))
+        foreach (var segment in Segments(queue))
             File.Copy(segment, Path.Combine(saved, Path.GetFileName(segment)));
         Assert.NotEmpty(Directory.GetFiles(saved));
-        for (int i = 0; i < 100 && Directory.GetFiles(queue.JournalDirectory).Length > 0; i++)
-            await Task.Delay(50);
+        await WaitRetiredAsync(queue);
 
         // The crash took the un-fsync'd queue file; the journal and a half-written record survived.
         File.Delete(queue.PathOf("outbox", lost));
         foreach (var segment in Directory.GetFiles(saved))
             File.Copy(segment, Path.Combine(queue.JournalDirectory, Path.GetFileName(segment)));
-        string last = Directory.GetFiles(queue.JournalDirectory).Max()!;
-        File.AppendAllText(last, "MQJ1\u0001torn");
+        string last = Segments(queue).Max()!;
+        File.AppendAllText(last, "MQJ2\u0001torn");
 
         var reopened = EmbeddedQueue.Open(_data);
 
         Assert.Equal([lost], reopened.List("outbox").ToList());
         Assert.Equal("Subject: lost\r\n\r\nkeep me\r\n", Encoding.ASCII.GetString(reopened.Read("outbox", lost)!.Value.Mime));
-        Assert.Empty(Directory.GetFiles(reopened.JournalDirectory));
+        Assert.Empty(Segments(reopened));
     }
 
     [Fact]
@@ -92,10 +101,9 @@ public sealed class SpoolJournalTests : IDisposable
         string replaced = await CommitAsync(queue, "Subject: first attempt\r\n\r\nold\r\n");
         await queue.PublishAsync("outbox", replaced, "{\"retry\":1}"u8.ToArray(), "Subject: retry\r\n\r\nnew\r\n"u8.ToArray(), CancellationToken.None);
         string saved = Directory.CreateDirectory(Path.Combine(_data, "saved")).FullName;
-        foreach (var segment in Directory.GetFiles(queue.JournalDirectory))
+        foreach (var segment in Segments(queue))
             File.Copy(segment, Path.Combine(saved, Path.GetFileName(segment)));
-        for (int i = 0; i < 100 && Directory.GetFiles(queue.JournalDirectory).Length > 0; i++)
-            await Task.Delay(50);
+        await WaitRetiredAsync(queue);
 
         // What a power cut can leave of files that were renamed into place but never flushed.
         File.WriteAllBytes(queue.PathOf("outbox", empty), []);
@@ -109,6 +117,81 @@ public sealed class SpoolJournalTests : IDisposable
         Assert.Equal("Subject: zeros\r\n\r\nkeep me too\r\n", Encoding.ASCII.GetString(reopened.Read("outbox", zeros)!.Value.Mime));
         Assert.Equal("Subject: retry\r\n\r\nnew\r\n", Encoding.ASCII.GetString(QueueFile.ReadRaw(reopened.PathOf("outbox", replaced))!.Value.Mime));
         Assert.Empty(Directory.GetFiles(reopened.TempDirectory));
+    }
+
+    [Fact]
+    public async Task A_recycled_segment_replays_its_current_life_only_never_mail_from_an_earlier_one()
+    {
+        var queue = EmbeddedQueue.Open(_data);
+        // Life 1: two messages of one size, then retired (their files are durable) and kept as a spare.
+        string first = await CommitAsync(queue, "Subject: one\r\n\r\nsame size\r\n");
+        string delivered = await CommitAsync(queue, "Subject: two\r\n\r\nsame size\r\n");
+        await WaitRetiredAsync(queue);
+        string spare = Assert.Single(Spares(queue));
+        long lifeOne = new FileInfo(spare).Length;
+        // Both are delivered after their segment was retired: no remove record anywhere.
+        Assert.True(await queue.RemoveAsync("outbox", first));
+        Assert.True(await queue.RemoveAsync("outbox", delivered));
+
+        // Life 2 overwrites the spare with one message of the same size: the second record of life 1 is intact after it.
+        string current = await CommitAsync(queue, "Subject: new\r\n\r\nsame size\r\n");
+        string segment = Assert.Single(Segments(queue));
+        Assert.Empty(Spares(queue));
+        Assert.Equal(lifeOne, new FileInfo(segment).Length);
+        string saved = Path.Combine(_data, "saved.jnl");
+        File.Copy(segment, saved);
+        // The test means something only if life 1's second record sits whole right after life 2's record.
+        byte[] bytes = File.ReadAllBytes(saved);
+        long sequence = long.Parse(Path.GetFileNameWithoutExtension(segment), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(JournalRecord.TryReadSegmentHeader(bytes, sequence, out int start, out ulong token));
+        Assert.True(JournalRecord.TryRead(bytes.AsSpan(start), token, out _, out _, out string id, out _, out int length));
+        Assert.Equal(current, id);
+        var stale = bytes.AsSpan(start + length);
+        Assert.False(JournalRecord.TryRead(stale, token, out _, out _, out _, out _, out _));
+        ulong earlierToken = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(stale[12..]);
+        Assert.True(JournalRecord.TryRead(stale, earlierToken, out _, out _, out string staleId, out _, out _));
+        Assert.Equal(delivered, staleId);
+        await WaitRetiredAsync(queue);
+
+        // A crash took the current message's file; its segment survived with the earlier life's tail.
+        File.Delete(queue.PathOf("outbox", current));
+        File.Copy(saved, Path.Combine(queue.JournalDirectory, Path.GetFileName(segment)));
+        var reopened = EmbeddedQueue.Open(_data);
+
+        Assert.Equal([current], reopened.List("outbox").ToList());
+        Assert.Equal("Subject: new\r\n\r\nsame size\r\n", Encoding.ASCII.GetString(reopened.Read("outbox", current)!.Value.Mime));
+    }
+
+    [Fact]
+    public async Task A_spare_renamed_into_place_but_never_written_is_read_as_empty()
+    {
+        var queue = EmbeddedQueue.Open(_data);
+        string first = await CommitAsync(queue, "Subject: old\r\n\r\ndelivered since\r\n");
+        await WaitRetiredAsync(queue);
+        Assert.True(await queue.RemoveAsync("outbox", first));
+        string spare = Assert.Single(Spares(queue));
+
+        // What a crash right after the writer took the spare leaves: the next sequence's name, the earlier life's bytes.
+        File.Move(spare, Path.Combine(queue.JournalDirectory, "9999999999999999" + SpoolJournal.Extension));
+        var reopened = EmbeddedQueue.Open(_data);
+
+        Assert.Empty(reopened.List("outbox"));
+        Assert.Empty(Segments(reopened));
+    }
+
+    [Fact]
+    public async Task Sequence_numbers_continue_after_the_spares_so_a_new_segment_never_shares_one_with_stale_records()
+    {
+        var queue = EmbeddedQueue.Open(_data);
+        await CommitAsync(queue, "Subject: a\r\n\r\nbody\r\n");
+        await WaitRetiredAsync(queue);
+        long spareSequence = long.Parse(Path.GetFileNameWithoutExtension(Assert.Single(Spares(queue))), System.Globalization.CultureInfo.InvariantCulture);
+
+        var reopened = EmbeddedQueue.Open(_data);
+        await CommitAsync(reopened, "Subject: b\r\n\r\nbody\r\n");
+
+        long sequence = long.Parse(Path.GetFileNameWithoutExtension(Assert.Single(Segments(reopened))), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(sequence > spareSequence, $"segment {sequence} after spare {spareSequence}");
     }
 
     [Fact]
