@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One inbound SMTP probe for A/B comparisons (docs/perf.md, "Inbound SMTP: where the CPU goes"): a fresh mailerq
-# (MAILERQ, default out/aot/mailerq) on a fresh data directory, 1,000 warm-up messages, then MESSAGES (4,000) over
+# (MAILERQ, default out/aot/mailerq) on a fresh data directory, WARMUP (1,000) warm-up messages, then MESSAGES (4,000) over
 # 10 sessions with Postfix's smtp-source; prints msg/s and the process's CPU ms per message. Extra arguments are
 # environment assignments for mailerq, e.g. DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70. Run two builds or two
 # settings alternately, several times. The data directory is left in place on purpose: deleting many files makes
@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MAILERQ=${MAILERQ:-out/aot/mailerq}
 MESSAGES=${MESSAGES:-4000}
+WARMUP=${WARMUP:-1000}
 WORK=${WORK:-/tmp/mailerq-inbound-ab}
 LABEL=${LABEL:-run}
 command -v smtp-source >/dev/null || [[ -x /usr/sbin/smtp-source ]] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix; }
@@ -32,7 +33,7 @@ env "$@" "$MAILERQ" --config-file "$data/config.txt" 2> "$data/mailerq.log" & pi
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
 source_args=(-s ${SESSIONS:-10} -l 1024 -f sender@source.example -t rcpt@sink.example "127.0.0.1:$port")
-/usr/sbin/smtp-source -m 1000 "${source_args[@]}"
+/usr/sbin/smtp-source -m "$WARMUP" "${source_args[@]}"
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 hz=$(getconf CLK_TCK)
 c0=$(ticks); t0=$(date +%s.%N)
