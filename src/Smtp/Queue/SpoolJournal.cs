@@ -303,16 +303,18 @@ internal sealed class SpoolJournal
         SafeFileHandle? handle = null;
         if (spare is not null)
         {
+            bool renamed = false;
             try
             {
                 DurableFiles.RenameNoReplace(spare, path);
+                renamed = true;
                 handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.Read);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                // Never the segment name unless it is the spare: RenameNoReplace refuses to take an existing one.
                 Log.Warning("queue", "spool journal spare not reused", $"spare={spare} error={Log.Quote(e.Message)}");
-                TryDelete(spare);
-                TryDelete(path);
+                TryDelete(renamed ? path : spare);
             }
         }
         handle ??= File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);

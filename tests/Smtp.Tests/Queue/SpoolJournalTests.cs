@@ -195,6 +195,20 @@ public sealed class SpoolJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task A_spare_that_disappeared_is_replaced_by_a_new_segment_and_the_message_still_commits()
+    {
+        var queue = EmbeddedQueue.Open(_data);
+        await CommitAsync(queue, "Subject: a\r\n\r\nbody\r\n");
+        await WaitRetiredAsync(queue);
+        File.Delete(Assert.Single(Spares(queue)));
+
+        string id = await CommitAsync(queue, "Subject: b\r\n\r\nbody\r\n");
+
+        Assert.Equal("Subject: b\r\n\r\nbody\r\n", Encoding.ASCII.GetString(queue.Read("outbox", id)!.Value.Mime));
+        Assert.Single(Segments(queue));
+    }
+
+    [Fact]
     public async Task A_message_larger_than_the_memory_limit_takes_the_file_path()
     {
         var queue = EmbeddedQueue.Open(_data);
