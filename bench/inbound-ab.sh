@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One inbound SMTP probe for A/B comparisons (docs/perf.md, "Inbound SMTP: where the CPU goes"): a fresh mailerq
-# (MAILERQ, default out/aot/mailerq) on a fresh data directory, WARMUP (1,000) warm-up messages, then MESSAGES (4,000) over
+# (MAILERQ, default out/aot/mailerq; "sink" for smtp-sink) on a fresh data directory, WARMUP (1,000) warm-up messages, then MESSAGES (4,000) over
 # 10 sessions with Postfix's smtp-source; prints msg/s and the process's CPU ms per message. Extra arguments are
 # environment assignments for mailerq, e.g. DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70. Run two builds or two
 # settings alternately, several times. The data directory is left in place on purpose: deleting many files makes
@@ -14,24 +14,7 @@ WORK=${WORK:-/tmp/mailerq-inbound-ab}
 LABEL=${LABEL:-run}
 command -v smtp-source >/dev/null || [[ -x /usr/sbin/smtp-source ]] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix; }
 
-port=$(( 20000 + RANDOM % 40000 ))
-data=$(mktemp -d "$WORK.XXXXXX")
-mkdir -p "$data/www"
-cat > "$data/config.txt" <<CONF
-www-ip: 127.0.0.1
-www-port: 0
-www-auth: hardcoded://user:pw
-www-dir: $data/www
-data-directory: $data/var
-smtp-ip: 127.0.0.1
-smtp-port: $port
-send-log-file: $data/send.log
-rabbitmq-inbox: inbox
-smtp-connections: 1000
-CONF
-env "$@" "$MAILERQ" --config-file "$data/config.txt" 2> "$data/mailerq.log" & pid=$!
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
+source bench/inbound-server.sh
 source_args=(-s ${SESSIONS:-10} -l 1024 -f sender@source.example -t rcpt@sink.example "127.0.0.1:$port")
 /usr/sbin/smtp-source -m "$WARMUP" "${source_args[@]}"
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
