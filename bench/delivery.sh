@@ -38,7 +38,7 @@ TOOL=(dotnet out/bench/delivery-load/MailerQ.Www.Bench.DeliveryLoad.dll)
 
 echo "# machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(git rev-parse --short HEAD), $MAILERQ" | tee -a "$OUT" >&2
 # Inbound first: the delivery runs delete their queues (100,000+ files) when they end, and ext4 without a journal
-# (this machine's root) skips inodes freed in the last dirty_expire_centisecs (30 s) when it allocates new ones;
+# (this machine's root) skips inodes freed in the last 60 s (6 minutes while their inode table block is unwritten) when it allocates;
 # file creation right after such a deletion cost twice the CPU per message (docs/perf.md).
 "${TOOL[@]}" inbound --mailerq "$MAILERQ" --messages "$INBOUND_MESSAGES" --sessions "$SESSIONS" --size "$SIZE" --rounds "$ROUNDS" | tee -a "$OUT"
 for round in $(seq 1 "$DELIVERY_ROUNDS"); do
