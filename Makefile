@@ -56,8 +56,12 @@ test: deps build aot sample
 deps:
 	bash tests/install-deps.sh
 
+# Every BenchmarkDotNet benchmark (40) with MemoryDiagnoser; BenchmarkDotNet's ShortRun job (about 15 minutes here;
+# the Allocated column is exact either way). BENCH_JOB=default for the full job (about 75 minutes), BENCH_ARGS for
+# more, e.g. BENCH_ARGS="--filter '*Router*'".
+BENCH_JOB ?= short
 bench:
-	$(DOTNET) run -c Release --project bench/MailerQ.Www.Bench.csproj -- --filter '*' $(BENCH_ARGS)
+	$(DOTNET) run -c Release --project bench/MailerQ.Www.Bench.csproj -- --filter '*' --job $(BENCH_JOB) $(BENCH_ARGS)
 
 # Load comparison against Kestrel (bench/KestrelPeer) with wrk, a connection storm and NativeAOT
 # size/startup/RSS; builds everything it runs; prints the tables (bench/load.sh, docs/perf.md).
