@@ -56,7 +56,7 @@ test: deps build aot sample
 deps:
 	bash tests/install-deps.sh
 
-# Every BenchmarkDotNet benchmark (40) with MemoryDiagnoser; BenchmarkDotNet's ShortRun job (about 15 minutes here;
+# Every BenchmarkDotNet benchmark (40) with MemoryDiagnoser; BenchmarkDotNet's ShortRun job (about 6 minutes here;
 # the Allocated column is exact either way). BENCH_JOB=default for the full job (about 75 minutes), BENCH_ARGS for
 # more, e.g. BENCH_ARGS="--filter '*Router*'".
 BENCH_JOB ?= short
