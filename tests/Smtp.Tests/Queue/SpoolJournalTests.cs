@@ -209,6 +209,31 @@ public sealed class SpoolJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task A_segment_of_the_first_format_left_by_an_older_version_is_still_replayed()
+    {
+        var queue = EmbeddedQueue.Open(_data);
+        string id = await CommitAsync(queue, "Subject: old format\r\n\r\nkeep me\r\n");
+        await WaitRetiredAsync(queue);
+        byte[] body = File.ReadAllBytes(queue.PathOf("outbox", id));
+        File.Delete(queue.PathOf("outbox", id));
+
+        // "MQJ1", put, name lengths, 0, body length, names, body, CRC-32 of all before it: no header, no token.
+        var record = new List<byte>();
+        record.AddRange("MQJ1"u8.ToArray());
+        record.AddRange([JournalRecord.Put, (byte)"outbox".Length, (byte)id.Length, 0]);
+        record.AddRange(BitConverter.GetBytes(body.Length));
+        record.AddRange(Encoding.ASCII.GetBytes("outbox" + id));
+        record.AddRange(body);
+        record.AddRange(BitConverter.GetBytes(System.IO.Hashing.Crc32.HashToUInt32(record.ToArray())));
+        File.WriteAllBytes(Path.Combine(queue.JournalDirectory, "0000000000000077" + SpoolJournal.Extension), [.. record]);
+
+        var reopened = EmbeddedQueue.Open(_data);
+
+        Assert.Equal("Subject: old format\r\n\r\nkeep me\r\n", Encoding.ASCII.GetString(reopened.Read("outbox", id)!.Value.Mime));
+        Assert.Empty(Segments(reopened));
+    }
+
+    [Fact]
     public async Task A_message_larger_than_the_memory_limit_takes_the_file_path()
     {
         var queue = EmbeddedQueue.Open(_data);
