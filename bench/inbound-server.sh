@@ -2,7 +2,8 @@
 # port in a fresh directory under $WORK and waits until it accepts. Sets data, port and pid; stops it on exit.
 # MAILERQ is a mailerq binary (with a minimal config: inbound mail to the inbox queue, which nothing consumes), or
 # "sink" for Postfix's smtp-sink. Arguments are environment assignments for mailerq.
-port=$(( 20000 + RANDOM % 40000 ))
+source bench/free-port.sh
+port=$(free_port)
 data=$(mktemp -d "$WORK.XXXXXX")
 if [[ $MAILERQ == sink ]]; then
   /usr/sbin/smtp-sink -u nobody "127.0.0.1:$port" 1000 & pid=$!

@@ -46,13 +46,7 @@ head -c 786432 /dev/urandom | base64 -w 0 | head -c 1048576 > "$WORK/www/1m.txt"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -keyout "$WORK/key.pem" -out "$WORK/cert.pem" \
   -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>/dev/null
 
-free_port() {
-  local p
-  while :; do
-    p=$(( 20000 + RANDOM % 40000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
+source bench/free-port.sh
 wait_port() { # PORT [scheme]
   for _ in $(seq 1 200); do
     curl -skf -o /dev/null "${2:-http}://127.0.0.1:$1/healthz" && return 0

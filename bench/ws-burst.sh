@@ -13,13 +13,7 @@ RATE=${RATE:-50}
 FANOUT=out/bench/ws-fanout/WsFanout
 command -v perf >/dev/null || { echo "perf not found (apt-get install linux-perf)" >&2; exit 2; }
 [[ -x $FANOUT && -x $MAILERQ ]] || { echo "build first: make build; dotnet publish bench/WsFanout/WsFanout.csproj -c Release -o out/bench/ws-fanout" >&2; exit 2; }
-free_port() {
-  local p
-  while :; do
-    p=$(( 20000 + RANDOM % 40000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
+source bench/free-port.sh
 WORK=$(mktemp -d /tmp/mailerq-ws-burst.XXXXXX)
 HTTP=$(free_port); SMTP=$(free_port)
 mkdir -p "$WORK/var" "$WORK/www"

@@ -35,13 +35,7 @@ fi
 KESTREL=$ROOT/out/bench/kestrel-peer/KestrelPeer
 FANOUT=$ROOT/out/bench/ws-fanout/WsFanout
 
-free_port() {
-  local p
-  while :; do
-    p=$(( 20000 + RANDOM % 40000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
+source bench/free-port.sh
 wait_port() {
   for _ in $(seq 1 600); do curl -sf -o /dev/null "http://127.0.0.1:$1/healthz" && return 0; sleep 0.05; done
   echo "server on port $1 did not answer" >&2; tail -n 5 "$WORK"/*.log >&2; return 1
